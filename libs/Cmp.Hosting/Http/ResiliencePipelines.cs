@@ -1,0 +1,61 @@
+using System.Net;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace Cmp.Hosting.Http;
+
+/// <summary>
+/// The default pipeline for outbound HTTP, outer to inner: total timeout, retry (idempotent requests only,
+/// exponential backoff with jitter, honouring Retry-After), circuit breaker, per-attempt timeout.
+/// Stands in for Microsoft.Extensions.Http.Resilience, which does not restore here.
+/// </summary>
+public static class ResiliencePipelines
+{
+    public static ResiliencePipeline<HttpResponseMessage> Create(string name, HttpResilienceOptions o) =>
+        new ResiliencePipelineBuilder<HttpResponseMessage> { Name = name }
+            .AddTimeout(o.TotalTimeout)
+            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            {
+                MaxRetryAttempts = Math.Max(o.MaxRetries, 1),
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = o.BaseDelay,
+                ShouldHandle = a => ValueTask.FromResult(o.MaxRetries > 0 && IsTransient(a.Outcome) && MayRetry(a.Context)),
+                DelayGenerator = a => ValueTask.FromResult(RetryAfter(a.Outcome.Result)),
+            })
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
+            {
+                FailureRatio = o.FailureRatio,
+                MinimumThroughput = o.MinimumThroughput,
+                SamplingDuration = o.SamplingDuration,
+                BreakDuration = o.BreakDuration,
+                ShouldHandle = a => ValueTask.FromResult(IsTransient(a.Outcome)),
+            })
+            .AddTimeout(o.AttemptTimeout)
+            .Build();
+
+    public static bool IsTransient(Outcome<HttpResponseMessage> outcome) =>
+        outcome.Exception is HttpRequestException or TimeoutRejectedException
+        || outcome.Result is { StatusCode: HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests }
+        || outcome.Result is { StatusCode: >= HttpStatusCode.InternalServerError };
+
+    /// <summary>Retrying a non-idempotent POST could do the work twice; only retry what is safe to repeat.</summary>
+    static bool MayRetry(ResilienceContext context)
+    {
+        if (!context.Properties.TryGetValue(ResilienceHandler.RequestKey, out var request)) return false;
+        var m = request.Method;
+        return m == HttpMethod.Get || m == HttpMethod.Head || m == HttpMethod.Options || m == HttpMethod.Put
+            || m == HttpMethod.Delete || m == HttpMethod.Trace || request.Headers.Contains("Idempotency-Key")
+            || request.Options.TryGetValue(ResilienceHandler.Idempotent, out var idempotent) && idempotent;
+    }
+
+    /// <summary>A server's Retry-After wins over our backoff, within reason.</summary>
+    static TimeSpan? RetryAfter(HttpResponseMessage? response)
+    {
+        var ra = response?.Headers.RetryAfter;
+        var delay = ra?.Delta ?? (ra?.Date is { } date ? date - DateTimeOffset.UtcNow : null);
+        return delay is { } d && d > TimeSpan.Zero ? TimeSpan.FromTicks(Math.Min(d.Ticks, TimeSpan.FromSeconds(30).Ticks)) : null;
+    }
+}

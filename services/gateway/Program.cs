@@ -1,0 +1,18 @@
+using Cmp.Gateway.Extensions;
+using Cmp.Hosting;
+
+namespace Cmp.Gateway;
+
+public sealed class Program
+{
+    public static async Task Main(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.AddCmpDefaults("cmp-gateway");
+        builder.AddGateway();
+
+        var app = builder.Build();
+        app.UseCmpDefaults();
+        await app.RunAsync();
+    }
+}

@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Cmp.Testing.Hosting;
+
+/// <summary>
+/// Runs a CMP service in the test process on real Kestrel (a free loopback port), so calls between services and
+/// from simulators are real HTTP. Settings are applied as host settings, so Program.cs sees them from its first line.
+/// </summary>
+public sealed class ServiceFactory<TEntryPoint>(IReadOnlyDictionary<string, string?> settings, Action<IWebHostBuilder>? configure = null)
+    : WebApplicationFactory<TEntryPoint> where TEntryPoint : class
+{
+    /// <summary>The service's base URL once <see cref="Start"/> returned.</summary>
+    public Uri Url { get; private set; } = null!;
+
+    public Uri Start()
+    {
+        UseKestrel(0);
+        StartServer();
+        Url = ClientOptions.BaseAddress;
+        return Url;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in settings) builder.UseSetting(key, value);
+        configure?.Invoke(builder);
+    }
+
+    /// <summary>A client with a real socket to the service (not the in-memory test server).</summary>
+    public HttpClient CreateHttpClient(string? bearer = null)
+    {
+        var client = new HttpClient { BaseAddress = Url };
+        if (bearer is not null) client.DefaultRequestHeaders.Authorization = new("Bearer", bearer);
+        return client;
+    }
+}
