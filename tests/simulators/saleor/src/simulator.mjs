@@ -77,7 +77,10 @@ export class Simulator {
     const ctx = this.contextFor(resolveRequestor(this.state, this.signingKey, headers));
     const result = execute({ schema: this.schema, document, variableValues: variables ?? undefined, operationName: operationName || undefined, contextValue: ctx });
     const body = { data: result.data ?? null };
-    if (result.errors?.length) body.errors = result.errors.map(formatError);
+    if (result.errors?.length) {
+      body.errors = result.errors.map(formatError);
+      for (const e of result.errors) if (e.originalError && !(e.originalError instanceof GraphQLError)) this.log({ level: 'error', msg: 'resolver failed', path: e.path, error: e.originalError.stack });
+    }
     this.dispatch(ctx.events);
     return { status: 200, body };
   }

@@ -303,7 +303,7 @@ export const checkoutResolvers = {
       if (metadata) mergeMeta(co.metadata, metadata);
       const order = createOrderFromCheckout(ctx, co, { redirectUrl });
       return { order, confirmationNeeded: false, errors: [] };
-    }),
+    }, { confirmationNeeded: false }),
   },
 };
 

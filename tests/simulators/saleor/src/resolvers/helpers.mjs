@@ -13,9 +13,9 @@ export class MutationError extends Error {
 export const bad = (field, code, message, extra = {}) => new MutationError({ field, code, message, ...extra });
 
 /** Wraps a mutation body so `throw bad(...)` becomes an errors payload and PermissionDenied stays top-level. */
-export const mutation = (fn) => (root, args, ctx, info) => {
+export const mutation = (fn, onError = {}) => (root, args, ctx, info) => {
   try { return fn(args, ctx, info); } catch (e) {
-    if (e instanceof MutationError) return fail(e.errors);
+    if (e instanceof MutationError) return fail(e.errors, onError);
     throw e;
   }
 };
