@@ -72,7 +72,9 @@ async function runStream(c, flow, request, faults) {
       res.socket?.destroy();
       throw new ClientGone('disconnect fault');
     }
-    res.write(`${pyDumps({ event, data })}\n\n`);
+    // Waiting for each write to reach the socket keeps events flowing one by one and
+    // guarantees a later disconnect fault destroys the socket only after them.
+    await new Promise((resolve) => res.write(`${pyDumps({ event, data })}\n\n`, resolve));
     if (event === 'token') tokens += 1;
   };
   try {
