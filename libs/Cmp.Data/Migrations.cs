@@ -2,10 +2,13 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace Cmp.Data;
 
@@ -18,6 +21,7 @@ public static class Migrations
     public static async Task MigrateLockedAsync(this DbContext db, CancellationToken ct = default)
     {
         var lockKey = LockKey(db.GetType().FullName!);
+        await EnsureDatabaseExistsAsync(db, ct);
         await db.Database.OpenConnectionAsync(ct);   // EF keeps using this connection, so the lock covers the migration
         try
         {
@@ -28,6 +32,22 @@ public static class Migrations
         {
             await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({lockKey})", CancellationToken.None);
             await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>The advisory lock needs a connection to the database itself, so create the database first if it is
+    /// missing (a fresh dev server); a concurrent creator winning the race is fine.</summary>
+    static async Task EnsureDatabaseExistsAsync(DbContext db, CancellationToken ct)
+    {
+        var creator = db.GetService<IRelationalDatabaseCreator>();
+        if (await creator.ExistsAsync(ct)) return;
+        try
+        {
+            await creator.CreateAsync(ct);
+        }
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DuplicateDatabase or PostgresErrorCodes.UniqueViolation)
+        {
+            // Another replica created it first.
         }
     }
 

@@ -31,13 +31,19 @@ public sealed class SimulatorProcess : IAsyncDisposable
     public static Task<SimulatorProcess> StartNodeAsync(string name, IDictionary<string, string?>? env = null, TimeSpan? timeout = null)
     {
         var dir = Path.Combine(RepoPaths.Root, "tests", "simulators", name);
-        if (!Directory.Exists(Path.Combine(dir, "node_modules")) && File.Exists(Path.Combine(dir, "package-lock.json")))
+        if (!Directory.Exists(Path.Combine(dir, "node_modules")) && HasDependencies(Path.Combine(dir, "package.json")))
             throw new InvalidOperationException($"{dir}/node_modules is missing: run 'make deps' (npm ci) first.");
         var psi = new ProcessStartInfo("node", [Path.Combine(dir, "server.mjs")]) { WorkingDirectory = dir };
         psi.Environment["HOST"] = "127.0.0.1";
         psi.Environment["PORT"] = "0";
         foreach (var (k, v) in env ?? new Dictionary<string, string?>()) psi.Environment[k] = v;
         return StartAsync(name, psi, timeout);
+    }
+
+    static bool HasDependencies(string packageJson)
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(packageJson));
+        return doc.RootElement.TryGetProperty("dependencies", out var deps) && deps.EnumerateObject().Any();
     }
 
     public static async Task<SimulatorProcess> StartAsync(string name, ProcessStartInfo psi, TimeSpan? timeout = null)

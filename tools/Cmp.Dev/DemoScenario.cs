@@ -1,0 +1,89 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Spectre.Console;
+
+namespace Cmp.Dev;
+
+/// <summary>Thrown by a step that depends on a capability not built yet: the demo says where it stops, without failing.</summary>
+public sealed class DemoStopsHereException(string reason) : Exception(reason);
+
+/// <summary>
+/// The end-to-end story, told step by step against a running platform: a buyer purchases an agent plan and a credit
+/// pack in Saleor, the order is provisioned, the agent runs through the gateway and credits are charged.
+/// </summary>
+public sealed class DemoScenario(DevPorts ports)
+{
+    readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
+    string Identity => $"{DevPorts.Loopback(ports.Identity)}realms/cmp";
+
+    public async Task<int> RunAsync(CancellationToken ct)
+    {
+        var steps = new (string Title, Func<CancellationToken, Task<string>> Run)[]
+        {
+            ("Every service is ready", PlatformReadyAsync),
+            ("Platform team signs in (client credentials, cmp-cli)", AdminSignsInAsync),
+            ("Buyer signs in (password grant, buyer@example.com)", BuyerSignsInAsync),
+            ("Saleor app, webhooks and demo catalog are installed", _ => throw new DemoStopsHereException(
+                "the Saleor installer and the purchase → provision flow (issues #3 and #4) have not landed yet")),
+        };
+        var n = 0;
+        foreach (var (title, run) in steps)
+        {
+            n++;
+            try
+            {
+                var result = await run(ct);
+                AnsiConsole.MarkupLineInterpolated($"[green]✔[/] [bold]{n}. {title}[/]  [grey]{result}[/]");
+            }
+            catch (DemoStopsHereException stop)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[yellow]■[/] [bold]{n}. {title}[/]  [yellow]demo stops here: {stop.Message}[/]");
+                return 0;
+            }
+            catch (Exception e) when (e is HttpRequestException or InvalidOperationException or JsonException or TaskCanceledException)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[red]✘[/] [bold]{n}. {title}[/]  [red]{e.Message}[/]");
+                return 1;
+            }
+        }
+        AnsiConsole.MarkupLine("[green bold]Demo complete.[/]");
+        return 0;
+    }
+
+    async Task<string> PlatformReadyAsync(CancellationToken ct)
+    {
+        var names = new List<string>();
+        foreach (var (name, port) in new[] { ("gateway", ports.Gateway), ("control-plane", ports.ControlPlane), ("provisioner", ports.Provisioner), ("runner", ports.Runner) })
+        {
+            using var r = await _http.GetAsync(new Uri(DevPorts.Loopback(port), "/readyz"), ct);
+            if (!r.IsSuccessStatusCode) throw new InvalidOperationException($"{name} is not ready: {await r.Content.ReadAsStringAsync(ct)}");
+            names.Add(name);
+        }
+        return string.Join(", ", names) + " ready";
+    }
+
+    async Task<string> AdminSignsInAsync(CancellationToken ct)
+    {
+        var token = await TokenAsync(new() { ["grant_type"] = "client_credentials", ["client_id"] = "cmp-cli", ["client_secret"] = "cmp-cli-secret" }, ct);
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(DevPorts.Loopback(ports.ControlPlane), "/v1/whoami"));
+        request.Headers.Authorization = new("Bearer", token);
+        using var response = await _http.SendAsync(request, ct);
+        response.EnsureSuccessStatusCode();
+        var me = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
+        return $"control plane sees {me.GetProperty("username")} with roles {string.Join(",", me.GetProperty("roles").EnumerateArray())}";
+    }
+
+    async Task<string> BuyerSignsInAsync(CancellationToken ct)
+    {
+        var token = await TokenAsync(new() { ["grant_type"] = "password", ["client_id"] = "cmp-web", ["username"] = "buyer@example.com", ["password"] = "buyer" }, ct);
+        return $"access token of {token.Length} characters";
+    }
+
+    async Task<string> TokenAsync(Dictionary<string, string> form, CancellationToken ct)
+    {
+        using var response = await _http.PostAsync($"{Identity}/protocol/openid-connect/token", new FormUrlEncodedContent(form), ct);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"token request refused: {body}");
+        return body.GetProperty("access_token").GetString()!;
+    }
+}

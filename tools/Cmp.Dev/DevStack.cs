@@ -1,0 +1,181 @@
+using System.Diagnostics;
+using Cmp.Simulators.Identity;
+using Cmp.Testing;
+using Cmp.Testing.Hosting;
+using Cmp.Testing.Postgres;
+using Cmp.Testing.Simulators;
+
+namespace Cmp.Dev;
+
+/// <summary>One row of the table printed when the platform is up.</summary>
+public sealed record DevEndpoint(string Component, string Url, string Authentication);
+
+/// <summary>
+/// The whole platform on loopback: PostgreSQL (persistent, under .cmp/), the identity server, the Saleor and
+/// Langflow simulators, and the four services as separate processes configured exactly as they would be in a
+/// cluster (only URLs and secrets differ). Disposing stops everything it started, in reverse order.
+/// </summary>
+public sealed class DevStack : IAsyncDisposable
+{
+    readonly List<IAsyncDisposable> _started = [];
+    readonly List<(string Name, int Pid)> _pids = [];
+    readonly DevPorts _ports;
+
+    DevStack(DevPorts ports) => _ports = ports;
+
+    public static string StateDir => Path.Combine(RepoPaths.Root, ".cmp");
+    static string PidFile => Path.Combine(StateDir, "dev", "pids");
+
+    public string PostgresConnection { get; private set; } = "";
+    public IdentityServer Identity { get; private set; } = null!;
+    public List<DevEndpoint> Endpoints { get; } = [];
+
+    public static async Task<DevStack> StartAsync(DevPorts ports, Action<string> progress, CancellationToken ct)
+    {
+        await StopLeftoversAsync(progress);
+        var stack = new DevStack(ports);
+        try
+        {
+            await stack.StartAllAsync(progress, ct);
+            return stack;
+        }
+        catch
+        {
+            await stack.DisposeAsync();
+            throw;
+        }
+    }
+
+    async Task StartAllAsync(Action<string> progress, CancellationToken ct)
+    {
+        var p = _ports;
+        progress("PostgreSQL");
+        if (Environment.GetEnvironmentVariable("CMP_POSTGRES") is { Length: > 0 } external)
+        {
+            PostgresConnection = external;
+        }
+        else
+        {
+            var cluster = await PgCluster.StartPersistentAsync(Path.Combine(StateDir, "pg"), p.Postgres, ct);
+            _started.Add(cluster);
+            PostgresConnection = cluster.ConnectionString();
+        }
+        Endpoints.Add(new("PostgreSQL", $"127.0.0.1:{p.Postgres}", "user postgres (trust, loopback only)"));
+
+        progress("identity server (Keycloak stand-in)");
+        Identity = await IdentityServer.StartAsync(DevPorts.Loopback(p.Identity).ToString());
+        _started.Add(Identity);
+        Endpoints.Add(new("identity (Keycloak API)", Identity.Issuer, "cmp-cli / cmp-cli-secret; buyer@example.com / buyer"));
+
+        progress("Saleor simulator");
+        await Track(await SimulatorProcess.StartNodeAsync("saleor", new Dictionary<string, string?> { ["PORT"] = p.Saleor.ToString() }));
+        Endpoints.Add(new("Saleor (simulator)", $"{DevPorts.Loopback(p.Saleor)}graphql/", "admin@example.com / admin"));
+
+        progress("Langflow simulator");
+        await Track(await SimulatorProcess.StartNodeAsync("langflow", new Dictionary<string, string?> { ["PORT"] = p.Langflow.ToString() }));
+        Endpoints.Add(new("Langflow (simulator)", DevPorts.Loopback(p.Langflow).ToString(), "x-api-key: sk-dev-langflow"));
+
+        var common = new Dictionary<string, string?>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["Auth__Authority"] = Identity.Issuer,
+            ["ServiceAuth__TokenUrl"] = Identity.TokenUrl,
+        };
+        await StartService("runner", "Cmp.Runner", p.Runner, common, new()
+        {
+            ["Http__langflow__BaseAddress"] = DevPorts.Loopback(p.Langflow).ToString(),
+        }, "cmp-service token (internal)", progress, ct);
+        await StartService("control-plane", "Cmp.ControlPlane", p.ControlPlane, common, new()
+        {
+            ["ConnectionStrings__ControlPlane"] = Database("cmp_control_plane"),
+            ["Http__runner__BaseAddress"] = DevPorts.Loopback(p.Runner).ToString(),
+        }, "Bearer token: cmp-cli (platform-admin) or a tenant user", progress, ct);
+        await StartService("provisioner", "Cmp.Provisioner", p.Provisioner, common, new()
+        {
+            ["Http__control-plane__BaseAddress"] = DevPorts.Loopback(p.ControlPlane).ToString(),
+        }, "Saleor webhooks (JWS); admin API: cmp-cli token", progress, ct);
+        await StartService("gateway", "Cmp.Gateway", p.Gateway, common, new()
+        {
+            ["Http__control-plane__BaseAddress"] = DevPorts.Loopback(p.ControlPlane).ToString(),
+            ["Http__runner__BaseAddress"] = DevPorts.Loopback(p.Runner).ToString(),
+        }, "instance API key (Bearer cmp_…) or Keycloak token", progress, ct);
+        await SavePidsAsync();
+    }
+
+    async Task StartService(string folder, string assembly, int port, Dictionary<string, string?> common,
+        Dictionary<string, string?> own, string auth, Action<string> progress, CancellationToken ct)
+    {
+        progress(folder);
+        var env = new Dictionary<string, string?>(common);
+        foreach (var (k, v) in own) env[k] = v;
+        var service = await ServiceProcess.StartAsync(folder, ServiceProcess.Dll(folder, assembly), DevPorts.Loopback(port), env, ct: ct);
+        _started.Add(service);
+        _pids.Add((folder, service.ProcessId));
+        Endpoints.Add(new(folder, service.Url.ToString(), auth));
+    }
+
+    async Task Track(SimulatorProcess sim)
+    {
+        _started.Add(sim);
+        _pids.Add((sim.Name, sim.ProcessId));
+        await SavePidsAsync();
+    }
+
+    string Database(string name) => new Npgsql.NpgsqlConnectionStringBuilder(PostgresConnection) { Database = name }.ConnectionString;
+
+    async Task SavePidsAsync()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(PidFile)!);
+        await File.WriteAllLinesAsync(PidFile, _pids.Select(x => $"{x.Name} {x.Pid}"));
+    }
+
+    /// <summary>A launcher that was killed cannot stop its children; the next start does.</summary>
+    static async Task StopLeftoversAsync(Action<string> progress)
+    {
+        if (!File.Exists(PidFile)) return;
+        foreach (var line in await File.ReadAllLinesAsync(PidFile))
+        {
+            var parts = line.Split(' ');
+            if (parts.Length != 2 || !int.TryParse(parts[1], out var pid)) continue;
+            try
+            {
+                using var p = Process.GetProcessById(pid);
+                if (p.HasExited || p.ProcessName is not ("dotnet" or "node")) continue;
+                progress($"stopping leftover {parts[0]} (pid {pid})");
+                p.Kill(entireProcessTree: true);
+                await p.WaitForExitAsync();
+            }
+            catch (ArgumentException) { }
+            catch (InvalidOperationException) { }
+        }
+        File.Delete(PidFile);
+    }
+
+    /// <summary>True when a stack (e.g. `make dev` in another terminal) already answers on these ports.</summary>
+    public static async Task<bool> IsRunningAsync(DevPorts ports)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        foreach (var port in new[] { ports.Gateway, ports.ControlPlane, ports.Provisioner, ports.Runner })
+        {
+            try
+            {
+                using var r = await http.GetAsync(new Uri(DevPorts.Loopback(port), "/healthz"));
+                if (!r.IsSuccessStatusCode) return false;
+            }
+            catch (HttpRequestException) { return false; }
+            catch (TaskCanceledException) { return false; }
+        }
+        return true;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        for (var i = _started.Count - 1; i >= 0; i--)
+        {
+            try { await _started[i].DisposeAsync(); }
+            catch (Exception e) when (e is InvalidOperationException or IOException) { Console.Error.WriteLine($"stop: {e.Message}"); }
+        }
+        _started.Clear();
+        if (File.Exists(PidFile)) File.Delete(PidFile);
+    }
+}
