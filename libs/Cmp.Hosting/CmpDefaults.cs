@@ -42,13 +42,18 @@ public static class CmpDefaults
         return builder;
     }
 
-    /// <summary>The JSON conventions of every CMP API: snake_case names, enums as strings, no nulls written.</summary>
+    /// <summary>The JSON conventions of every CMP API: snake_case names, enums as strings, no nulls written, required
+    /// and non-nullable members enforced.</summary>
     public static JsonSerializerOptions ConfigureJson(JsonSerializerOptions o)
     {
         o.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
         o.DictionaryKeyPolicy = null;
         o.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         o.Converters.Add(new JsonStringEnumConverter());
+        // A missing required field or a null where the type says non-null is a 400 with the field's name,
+        // not a half-filled object that fails later.
+        o.RespectNullableAnnotations = true;
+        o.RespectRequiredConstructorParameters = true;
         return o;
     }
 
