@@ -33,7 +33,13 @@ public static class CmpDefaults
         builder.Services.AddHealthChecks();
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.Configure<JsonOptions>(o => ConfigureJson(o.SerializerOptions));
+        builder.Services.Configure<JsonOptions>(o =>
+        {
+            ConfigureJson(o.SerializerOptions);
+            // Requests with a field we do not know are refused (a typo would otherwise be silently ignored);
+            // clients (CmpDefaults.Json) stay lenient so services can add response fields without breaking callers.
+            o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        });
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;

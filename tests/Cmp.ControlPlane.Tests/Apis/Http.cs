@@ -6,7 +6,7 @@ namespace Cmp.ControlPlane.Tests.Apis;
 /// <summary>Small request helpers so tests read as the API calls they make.</summary>
 static class Http
 {
-    public static async Task<(HttpResponseMessage Response, JsonElement Body)> PostAsync(this HttpClient client, string path, object? body, string? idempotencyKey = null)
+    public static async Task<(HttpResponseMessage Response, JsonElement Body)> PostJsonAsync(this HttpClient client, string path, object? body, string? idempotencyKey = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body ?? new { }) };
         if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);

@@ -5,7 +5,7 @@ namespace Cmp.ControlPlane.Features.Instances;
 
 public sealed record InstanceSource(string? OrderId = null, string? LineId = null, int? Unit = null);
 
-public sealed record PricingView(long CreditsPerRun, long CreditsPer1kTokens, long MaxCreditsPerRun, long Reserve)
+public sealed record PricingView(long CreditsPerRun, [property: System.Text.Json.Serialization.JsonPropertyName("credits_per_1k_tokens")] long CreditsPer1kTokens, long MaxCreditsPerRun, long Reserve)
 {
     public static PricingView Of(RunPricing p) => new(p.PerRun, p.Per1kTokens, p.MaxPerRun, p.Reserve);
 }

@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Cmp.ControlPlane.Features.Offerings;
 
 public sealed record OfferingView(string Sku, string Kind, string DisplayName, long PriceMinor, string Currency, string? FlowTemplate,
-    long CreditsPerUnit, long CreditsPerRun, long CreditsPer1kTokens, long MaxCreditsPerRun, bool Enabled, string ManagedBy,
+    long CreditsPerUnit, long CreditsPerRun, [property: System.Text.Json.Serialization.JsonPropertyName("credits_per_1k_tokens")] long CreditsPer1kTokens, long MaxCreditsPerRun, bool Enabled, string ManagedBy,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
 {
     public static OfferingView Of(Offering o) => new(o.Sku, o.Kind.ToString().ToLowerInvariant(), o.DisplayName, o.PriceMinor, o.Currency,
@@ -15,7 +15,7 @@ public sealed record OfferingView(string Sku, string Kind, string DisplayName, l
 
 /// <summary>The desired state of an offering, from the API or an AgentOffering resource.</summary>
 public sealed record OfferingSpec(string Kind, string DisplayName, long PriceMinor, string Currency, string? FlowTemplate = null,
-    long CreditsPerUnit = 0, long CreditsPerRun = 0, long CreditsPer1kTokens = 0, long MaxCreditsPerRun = 0, bool Enabled = true);
+    long CreditsPerUnit = 0, long CreditsPerRun = 0, [property: System.Text.Json.Serialization.JsonPropertyName("credits_per_1k_tokens")] long CreditsPer1kTokens = 0, long MaxCreditsPerRun = 0, bool Enabled = true);
 
 public static class OfferingErrors
 {

@@ -30,10 +30,10 @@ public sealed class CreditLedgerTests(PostgresFixture pg) : IAsyncLifetime
     }
 
     Task<(HttpResponseMessage Response, System.Text.Json.JsonElement Body)> Grant(long amount, string key, string? order = null) =>
-        _svc.PostAsync($"/v1/tenants/{_tenant}/credits/grants", new { amount, order_id = order, reason = "test" }, key);
+        _svc.PostJsonAsync($"/v1/tenants/{_tenant}/credits/grants", new { amount, order_id = order, reason = "test" }, key);
 
     Task<(HttpResponseMessage Response, System.Text.Json.JsonElement Body)> Reserve(long amount, string key, int? ttl = null) =>
-        _svc.PostAsync($"/v1/tenants/{_tenant}/credits/reservations", new { amount, ttl_seconds = ttl }, key);
+        _svc.PostJsonAsync($"/v1/tenants/{_tenant}/credits/reservations", new { amount, ttl_seconds = ttl }, key);
 
     async Task<System.Text.Json.JsonElement> Balance() => (await _svc.GetJsonAsync($"/v1/tenants/{_tenant}/credits")).Body;
 
@@ -66,7 +66,7 @@ public sealed class CreditLedgerTests(PostgresFixture pg) : IAsyncLifetime
     [Fact]
     public async Task Operations_that_must_not_repeat_require_an_idempotency_key()
     {
-        var (response, problem) = await _svc.PostAsync($"/v1/tenants/{_tenant}/credits/grants", new { amount = 5 });
+        var (response, problem) = await _svc.PostJsonAsync($"/v1/tenants/{_tenant}/credits/grants", new { amount = 5 });
 
         response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         problem.Str("code").Should().Be("idempotency_key_missing");
@@ -118,7 +118,7 @@ public sealed class CreditLedgerTests(PostgresFixture pg) : IAsyncLifetime
         await Grant(100, "g");
         var (_, reservation) = await Reserve(20, "run-a");
 
-        var (response, committed) = await _svc.PostAsync($"/v1/reservations/{reservation.Str("id")}/commit", new { amount = 7 });
+        var (response, committed) = await _svc.PostJsonAsync($"/v1/reservations/{reservation.Str("id")}/commit", new { amount = 7 });
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         committed.Str("status").Should().Be("committed");
@@ -134,10 +134,10 @@ public sealed class CreditLedgerTests(PostgresFixture pg) : IAsyncLifetime
         var (_, r) = await Reserve(20, "run-once");
         var id = r.Str("id");
 
-        var commit = await _svc.PostAsync($"/v1/reservations/{id}/commit", new { amount = 10 });
-        var sameCommit = await _svc.PostAsync($"/v1/reservations/{id}/commit", new { amount = 10 });
-        var otherCommit = await _svc.PostAsync($"/v1/reservations/{id}/commit", new { amount = 12 });
-        var release = await _svc.PostAsync($"/v1/reservations/{id}/release", new { reason = "late" });
+        var commit = await _svc.PostJsonAsync($"/v1/reservations/{id}/commit", new { amount = 10 });
+        var sameCommit = await _svc.PostJsonAsync($"/v1/reservations/{id}/commit", new { amount = 10 });
+        var otherCommit = await _svc.PostJsonAsync($"/v1/reservations/{id}/commit", new { amount = 12 });
+        var release = await _svc.PostJsonAsync($"/v1/reservations/{id}/release", new { reason = "late" });
 
         commit.Response.StatusCode.Should().Be(HttpStatusCode.OK);
         sameCommit.Response.StatusCode.Should().Be(HttpStatusCode.OK);
@@ -155,8 +155,8 @@ public sealed class CreditLedgerTests(PostgresFixture pg) : IAsyncLifetime
         var id = r.Str("id");
 
         var results = await Task.WhenAll(
-            _svc.PostAsync($"/v1/reservations/{id}/commit", new { amount = 30 }),
-            _svc.PostAsync($"/v1/reservations/{id}/release", new { }));
+            _svc.PostJsonAsync($"/v1/reservations/{id}/commit", new { amount = 30 }),
+            _svc.PostJsonAsync($"/v1/reservations/{id}/release", new { }));
 
         results.Count(x => x.Response.StatusCode == HttpStatusCode.OK).Should().Be(1);
         var balance = (await Balance()).Long("balance");
@@ -171,7 +171,7 @@ public sealed class CreditLedgerTests(PostgresFixture pg) : IAsyncLifetime
         await Grant(100, "g");
         var (_, r) = await Reserve(5, "run-small");
 
-        var (response, problem) = await _svc.PostAsync($"/v1/reservations/{r.Str("id")}/commit", new { amount = 6 });
+        var (response, problem) = await _svc.PostJsonAsync($"/v1/reservations/{r.Str("id")}/commit", new { amount = 6 });
 
         response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         problem.Str("code").Should().Be("invalid_amount");
@@ -199,7 +199,7 @@ public sealed class CreditLedgerTests(PostgresFixture pg) : IAsyncLifetime
             "the reservation to expire");
 
         (await Balance()).Long("available").Should().Be(50);
-        var late = await _svc.PostAsync($"/v1/reservations/{r.Str("id")}/commit", new { amount = 50 });
+        var late = await _svc.PostJsonAsync($"/v1/reservations/{r.Str("id")}/commit", new { amount = 50 });
         late.Response.StatusCode.Should().Be(HttpStatusCode.Conflict);
     }
 
@@ -210,10 +210,10 @@ public sealed class CreditLedgerTests(PostgresFixture pg) : IAsyncLifetime
         await Grant(500, "o1/l2", order: "Order:refunded");
         await Grant(40, "other-order", order: "Order:kept");
         var (_, r) = await Reserve(300, "spend");
-        await _svc.PostAsync($"/v1/reservations/{r.Str("id")}/commit", new { amount = 300 });
+        await _svc.PostJsonAsync($"/v1/reservations/{r.Str("id")}/commit", new { amount = 300 });
 
-        var (response, entry) = await _svc.PostAsync($"/v1/tenants/{_tenant}/credits/clawbacks", new { order_id = "Order:refunded", reason = "refund" });
-        var (_, again) = await _svc.PostAsync($"/v1/tenants/{_tenant}/credits/clawbacks", new { order_id = "Order:refunded" });
+        var (response, entry) = await _svc.PostJsonAsync($"/v1/tenants/{_tenant}/credits/clawbacks", new { order_id = "Order:refunded", reason = "refund" });
+        var (_, again) = await _svc.PostJsonAsync($"/v1/tenants/{_tenant}/credits/clawbacks", new { order_id = "Order:refunded" });
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         entry.Long("amount").Should().Be(740);           // everything available: 1040 - 300
@@ -248,7 +248,7 @@ public sealed class CreditLedgerTests(PostgresFixture pg) : IAsyncLifetime
 
         (await buyer.GetAsync($"/v1/tenants/{_tenant}/credits")).StatusCode.Should().Be(HttpStatusCode.OK);
         (await buyer.GetAsync($"/v1/tenants/{other}/credits")).StatusCode.Should().Be(HttpStatusCode.NotFound);
-        (await buyer.PostAsync($"/v1/tenants/{_tenant}/credits/grants", new { amount = 5 }, "self-grant")).Response
+        (await buyer.PostJsonAsync($"/v1/tenants/{_tenant}/credits/grants", new { amount = 5 }, "self-grant")).Response
             .StatusCode.Should().Be(HttpStatusCode.Forbidden);
     }
 
