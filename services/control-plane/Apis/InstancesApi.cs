@@ -27,11 +27,6 @@ public static class InstancesApi
         return g;
     }
 
-    public sealed record CreateInstanceRequest(Guid TenantId, string OfferingSku, InstanceSource? Source = null);
-    /// <summary><c>cause: "refund"</c> (services only) suspends for good: the order was refunded or cancelled.</summary>
-    public sealed record SuspendRequest(string? Reason = null, string? Cause = null);
-    public sealed record IssueKeyRequest(string? Name = null);
-
     static async Task<Results<Created<InstanceView>, Ok<InstanceView>, ProblemHttpResult>> Create(CreateInstanceRequest body, HttpContext http,
         CreateInstanceHandler instances, ProvisioningSignal signal, CancellationToken ct)
     {

@@ -16,12 +16,12 @@ public static class KeysApi
         return g;
     }
 
-    public sealed record VerifyRequest(string Key);
+    
 
     static async Task<Results<Ok<ApiKeyView>, ProblemHttpResult>> Revoke(Guid id, Caller caller, ApiKeyHandlers keys, CancellationToken ct) =>
         (await keys.RevokeAsync(id, caller, ct)).ToOk();
 
     /// <summary>For the gateway: which instance a presented key opens (unknown and revoked keys are both 404).</summary>
-    static async Task<Results<Ok<VerifiedApiKey>, ProblemHttpResult>> Verify(VerifyRequest body, ApiKeyHandlers keys, CancellationToken ct) =>
+    static async Task<Results<Ok<VerifiedApiKey>, ProblemHttpResult>> Verify(VerifyKeyRequest body, ApiKeyHandlers keys, CancellationToken ct) =>
         (await keys.VerifyAsync(body.Key, ct)).ToOk();
 }

@@ -1,3 +1,4 @@
+using Cmp.ControlPlane.Features;
 using Cmp.ControlPlane.Features.Offerings;
 using Cmp.ControlPlane.Infrastructure.Data;
 using Cmp.Hosting.Auth;
@@ -21,11 +22,11 @@ public static class OfferingsApi
     }
 
     static async Task<Ok<List<OfferingView>>> List(ControlPlaneDbContext db, CancellationToken ct) =>
-        TypedResults.Ok((await db.Offerings.AsNoTracking().OrderBy(o => o.Sku).ToListAsync(ct)).Select(OfferingView.Of).ToList());
+        TypedResults.Ok((await db.Offerings.AsNoTracking().OrderBy(o => o.Sku).ToListAsync(ct)).Select(Views.Of).ToList());
 
     static async Task<Results<Ok<OfferingView>, ProblemHttpResult>> Get(string sku, ControlPlaneDbContext db, CancellationToken ct) =>
         await db.Offerings.AsNoTracking().SingleOrDefaultAsync(o => o.Sku == sku, ct) is { } o
-            ? TypedResults.Ok(OfferingView.Of(o)) : OfferingErrors.NotFound(sku).ToProblem();
+            ? TypedResults.Ok(Views.Of(o)) : OfferingErrors.NotFound(sku).ToProblem();
 
     /// <summary>Create or replace; PUT with the same body again changes nothing.</summary>
     static async Task<Results<Created<OfferingView>, Ok<OfferingView>, ProblemHttpResult>> Put(string sku, OfferingSpec body,

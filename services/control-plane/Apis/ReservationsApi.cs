@@ -17,7 +17,6 @@ public static class ReservationsApi
         return g;
     }
 
-    public sealed record CommitRequest(long Amount);
     public sealed record ReleaseRequest(string? Reason = null);
 
     static async Task<Results<Ok<ReservationView>, ProblemHttpResult>> Get(Guid id, CreditQueries credits, CancellationToken ct) =>

@@ -28,11 +28,8 @@ public static class TenantsApi
         return g;
     }
 
-    public sealed record ResolveTenantRequest(string Email, string? SaleorUserId = null);
     public sealed record GrantRequest(long Amount, string? OrderId = null, string? Reason = null);
-    public sealed record RefundRequest(long Amount, string? Reason = null);
     public sealed record ClawBackRequest(string OrderId, string? Reason = null);
-    public sealed record ReserveRequest(long Amount, Guid? InstanceId = null, int? TtlSeconds = null);
 
     /// <summary><c>?email=</c>: the tenant with that e-mail, as a list of zero or one (a tenant may only find itself).</summary>
     static async Task<Results<Ok<List<TenantView>>, ProblemHttpResult>> Find(string? email, Caller caller, TenantHandlers tenants, CancellationToken ct)
@@ -47,7 +44,7 @@ public static class TenantsApi
 
     static async Task<Results<Created<TenantView>, Ok<TenantView>, ProblemHttpResult>> Resolve(ResolveTenantRequest body, TenantHandlers tenants,
         HttpContext http, CancellationToken ct) =>
-        (await tenants.ResolveAsync(new ResolveTenant(body.Email, body.SaleorUserId), ct)).ToCreated(http, t => $"/v1/tenants/{t.Id}");
+        (await tenants.ResolveAsync(body, ct)).ToCreated(http, t => $"/v1/tenants/{t.Id}");
 
     static async Task<Results<Ok<TenantView>, ProblemHttpResult>> Get(Guid id, Caller caller, TenantHandlers tenants, CancellationToken ct) =>
         caller.CanSee(id) && await tenants.GetAsync(id, ct) is { } t ? TypedResults.Ok(t) : TenantErrors.NotFound(id).ToProblem();

@@ -8,17 +8,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Cmp.ControlPlane.Features.ApiKeys;
 
-public sealed record ApiKeyView(Guid Id, Guid InstanceId, string Name, string Prefix, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt)
-{
-    public static ApiKeyView Of(ApiKey k) => new(k.Id, k.InstanceId, k.Name, k.Prefix, k.CreatedAt, k.RevokedAt);
-}
-
-/// <summary>The secret is in <see cref="Key"/> only in the response that created it; a replay returns null there.</summary>
-public sealed record IssuedApiKey(Guid Id, Guid InstanceId, string Name, string Prefix, DateTimeOffset CreatedAt, string? Key);
-
-/// <summary>What the gateway learns from a valid key.</summary>
-public sealed record VerifiedApiKey(Guid KeyId, Guid InstanceId, Guid TenantId, string InstanceStatus, string OfferingSku, PricingView Pricing);
-
 public static class ApiKeyErrors
 {
     public static Error NotFound(Guid id) => Error.NotFound("api_key_not_found", $"API key {id} does not exist.");
@@ -67,7 +56,7 @@ sealed class ApiKeyHandlers(ControlPlaneDbContext db, TimeProvider clock)
         var instance = await db.Instances.AsNoTracking().SingleOrDefaultAsync(i => i.Id == instanceId, ct);
         if (instance is null || !caller.CanSee(instance.TenantId)) return InstanceErrors.NotFound(instanceId);
         var keys = await db.ApiKeys.AsNoTracking().Where(k => k.InstanceId == instanceId).OrderBy(k => k.CreatedAt).ToListAsync(ct);
-        return keys.Select(ApiKeyView.Of).ToList();
+        return keys.Select(Views.Of).ToList();
     }
 
     /// <summary>Revoking twice is fine; the key stops working as soon as the gateway's short cache expires.</summary>
@@ -77,7 +66,7 @@ sealed class ApiKeyHandlers(ControlPlaneDbContext db, TimeProvider clock)
         if (key is null || !caller.CanSee(key.TenantId)) return ApiKeyErrors.NotFound(keyId);
         key.RevokedAt ??= clock.GetUtcNow();
         await db.SaveChangesAsync(ct);
-        return ApiKeyView.Of(key);
+        return Views.Of(key);
     }
 
     public async Task<Result<VerifiedApiKey>> VerifyAsync(string? secret, CancellationToken ct)
@@ -90,6 +79,6 @@ sealed class ApiKeyHandlers(ControlPlaneDbContext db, TimeProvider clock)
                          where k.Hash == hash && k.RevokedAt == null
                          select new { k, i, o }).SingleOrDefaultAsync(ct);
         if (row is null) return ApiKeyErrors.Invalid();
-        return new VerifiedApiKey(row.k.Id, row.i.Id, row.i.TenantId, row.i.Status.ToString(), row.o.Sku, PricingView.Of(row.o.Pricing));
+        return new VerifiedApiKey(row.k.Id, row.i.Id, row.i.TenantId, row.i.Status.ToString(), row.o.Sku, Views.Of(row.o.Pricing));
     }
 }

@@ -1,3 +1,4 @@
+using Cmp.ControlPlane.Features;
 using Cmp.ControlPlane.Domain;
 using Cmp.ControlPlane.Infrastructure.Data;
 using Cmp.Primitives;
@@ -17,7 +18,7 @@ sealed class ClawBackCreditsHandler(ControlPlaneDbContext db, LedgerWriter ledge
         if (string.IsNullOrWhiteSpace(c.OrderId)) return Error.Validation("order_id_missing", "order_id is required.");
         if (!await db.Tenants.AnyAsync(t => t.Id == c.TenantId, ct)) return CreditErrors.TenantNotFound(c.TenantId);
         var key = "order:" + c.OrderId;
-        if (await ledger.FindAsync(CreditEntryKind.Clawback, key, ct) is { } done) return CreditEntryView.Of(done);
+        if (await ledger.FindAsync(CreditEntryKind.Clawback, key, ct) is { } done) return Views.Of(done);
 
         return await Transactions.IdempotentAsync<CreditEntryView>(db,
             async () =>
@@ -36,10 +37,10 @@ sealed class ClawBackCreditsHandler(ControlPlaneDbContext db, LedgerWriter ledge
                 }, ct);
                 return entry is null
                     ? Error.Permanent("ledger_refused", "The account refused a clawback within its available credits; this is a bug.")
-                    : Result<CreditEntryView>.Success(CreditEntryView.Of(entry));
+                    : Result<CreditEntryView>.Success(Views.Of(entry));
             },
             async () => await ledger.FindAsync(CreditEntryKind.Clawback, key, ct) is { } first
-                ? CreditEntryView.Of(first)
+                ? Views.Of(first)
                 : Error.Transient("clawback_in_progress", "A clawback for this order is in progress; retry."),
             ct);
     }

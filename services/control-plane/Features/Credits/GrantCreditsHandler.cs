@@ -1,3 +1,4 @@
+using Cmp.ControlPlane.Features;
 using Cmp.ControlPlane.Domain;
 using Cmp.ControlPlane.Infrastructure.Data;
 using Cmp.Primitives;
@@ -29,10 +30,10 @@ sealed class GrantCreditsHandler(ControlPlaneDbContext db, LedgerWriter ledger)
                 }, ct);
                 return entry is null
                     ? Error.Permanent("ledger_refused", "The account refused a credit; this is a bug.")
-                    : Result<CreditEntryView>.Success(CreditEntryView.Of(entry));
+                    : Result<CreditEntryView>.Success(Views.Of(entry));
             },
             async () => await ledger.FindAsync(kind, key, ct) is { } first && first.TenantId == tenantId && first.Amount == amount
-                ? CreditEntryView.Of(first)
+                ? Views.Of(first)
                 : CreditErrors.KeyReused(key),
             ct);
     }

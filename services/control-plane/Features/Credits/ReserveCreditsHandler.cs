@@ -1,3 +1,4 @@
+using Cmp.ControlPlane.Features;
 using Cmp.ControlPlane.Domain;
 using Cmp.ControlPlane.Infrastructure.Data;
 using Cmp.Primitives;
@@ -44,14 +45,14 @@ sealed class ReserveCreditsHandler(ControlPlaneDbContext db, LedgerWriter ledger
                     IdempotencyKey = reservation.Id.ToString(), ReservationId = reservation.Id, InstanceId = c.InstanceId,
                 }, ct);
                 if (entry is null) return CreditErrors.Insufficient(c.Amount, await ledger.AccountAsync(c.TenantId, ct));
-                return ReservationView.Of(reservation, new CreditAccount { TenantId = c.TenantId, Balance = entry.BalanceAfter, Reserved = entry.ReservedAfter });
+                return Views.Of(reservation, new CreditAccount { TenantId = c.TenantId, Balance = entry.BalanceAfter, Reserved = entry.ReservedAfter });
             },
             async () =>
             {
                 var first = await db.Reservations.AsNoTracking()
                     .SingleOrDefaultAsync(r => r.TenantId == c.TenantId && r.IdempotencyKey == c.IdempotencyKey, ct);
                 if (first is null || first.Amount != c.Amount || first.InstanceId != c.InstanceId) return CreditErrors.KeyReused(c.IdempotencyKey);
-                return ReservationView.Of(first, await ledger.AccountAsync(c.TenantId, ct));
+                return Views.Of(first, await ledger.AccountAsync(c.TenantId, ct));
             },
             ct);
     }

@@ -1,3 +1,4 @@
+using Cmp.ControlPlane.Features;
 using Cmp.ControlPlane.Domain;
 using Cmp.ControlPlane.Infrastructure.Data;
 using Cmp.Primitives;
@@ -40,7 +41,7 @@ sealed class SettleReservationHandler(ControlPlaneDbContext db, LedgerWriter led
         if (r.Status != ReservationStatus.Open)
         {
             var same = r.Status == target && (target != ReservationStatus.Committed || r.CommittedAmount == amount);
-            return same ? ReservationView.Of(r, await ledger.AccountAsync(r.TenantId, ct)) : CreditErrors.AlreadySettled(r);
+            return same ? Views.Of(r, await ledger.AccountAsync(r.TenantId, ct)) : CreditErrors.AlreadySettled(r);
         }
         if (amount > r.Amount)
             return CreditErrors.InvalidAmount($"Cannot commit {amount} credits: the reservation holds {r.Amount}.");
@@ -64,6 +65,6 @@ sealed class SettleReservationHandler(ControlPlaneDbContext db, LedgerWriter led
         r.SettledAt = clock.GetUtcNow();
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        return ReservationView.Of(r, new CreditAccount { TenantId = r.TenantId, Balance = entry.BalanceAfter, Reserved = entry.ReservedAfter });
+        return Views.Of(r, new CreditAccount { TenantId = r.TenantId, Balance = entry.BalanceAfter, Reserved = entry.ReservedAfter });
     }
 }

@@ -1,3 +1,4 @@
+using Cmp.ControlPlane.Features;
 using Cmp.ControlPlane.Domain;
 using Cmp.ControlPlane.Features.Credits;
 using Cmp.ControlPlane.Infrastructure.Data;
@@ -40,13 +41,13 @@ sealed class CreateInstanceHandler(ControlPlaneDbContext db, LedgerWriter ledger
                         BalanceDelta = offering.CreditsPerUnit, IdempotencyKey = $"instance:{c.IdempotencyKey}",
                         InstanceId = instance.Id, OrderId = c.Source?.OrderId, Reason = $"credits included with {offering.Sku}",
                     }, ct);
-                return (InstanceView.Of(instance, offering), true);
+                return (Views.Of(instance, offering), true);
             },
             async () =>
             {
                 var first = await db.Instances.AsNoTracking().SingleOrDefaultAsync(i => i.IdempotencyKey == c.IdempotencyKey, ct);
                 if (first is null || first.TenantId != c.TenantId || first.OfferingSku != c.OfferingSku) return CreditErrors.KeyReused(c.IdempotencyKey);
-                return (InstanceView.Of(first, offering), false);
+                return (Views.Of(first, offering), false);
             },
             ct);
     }

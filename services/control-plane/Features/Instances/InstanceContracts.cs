@@ -3,21 +3,6 @@ using Cmp.Primitives;
 
 namespace Cmp.ControlPlane.Features.Instances;
 
-public sealed record InstanceSource(string? OrderId = null, string? LineId = null, int? Unit = null);
-
-public sealed record PricingView(long CreditsPerRun, [property: System.Text.Json.Serialization.JsonPropertyName("credits_per_1k_tokens")] long CreditsPer1kTokens, long MaxCreditsPerRun, long Reserve)
-{
-    public static PricingView Of(RunPricing p) => new(p.PerRun, p.Per1kTokens, p.MaxPerRun, p.Reserve);
-}
-
-public sealed record InstanceView(Guid Id, Guid TenantId, string OfferingSku, string Status, string? StatusReason, string? SuspendedBy,
-    Guid FlowId, InstanceSource Source, int ProvisioningAttempts, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, PricingView? Pricing)
-{
-    public static InstanceView Of(Instance i, Offering? o) => new(i.Id, i.TenantId, i.OfferingSku, i.Status.ToString(), i.StatusReason,
-        i.SuspendedBy?.ToString().ToLowerInvariant(), i.FlowId, new InstanceSource(i.SourceOrderId, i.SourceLineId, i.SourceUnit),
-        i.ProvisioningAttempts, i.CreatedAt, i.UpdatedAt, o is null ? null : PricingView.Of(o.Pricing));
-}
-
 public sealed record CreateInstance(Guid TenantId, string OfferingSku, InstanceSource? Source, string IdempotencyKey);
 
 public static class InstanceErrors

@@ -1,3 +1,4 @@
+using Cmp.ControlPlane.Features;
 using Cmp.ControlPlane.Domain;
 using Cmp.ControlPlane.Features.Callers;
 using Cmp.ControlPlane.Infrastructure.Data;
@@ -81,7 +82,7 @@ sealed class InstanceLifecycleHandler(ControlPlaneDbContext db, TimeProvider clo
                         .ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, clock.GetUtcNow()), ct);
                 await tx.CommitAsync(ct);
                 var offering = await db.Offerings.AsNoTracking().SingleOrDefaultAsync(o => o.Sku == instance.OfferingSku, ct);
-                return InstanceView.Of(instance, offering);
+                return Views.Of(instance, offering);
             }
             catch (DbUpdateConcurrencyException)
             {

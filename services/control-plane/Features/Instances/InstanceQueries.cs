@@ -1,3 +1,4 @@
+using Cmp.ControlPlane.Features;
 using Cmp.ControlPlane.Domain;
 using Cmp.ControlPlane.Infrastructure.Data;
 using Microsoft.EntityFrameworkCore;
@@ -12,7 +13,7 @@ sealed class InstanceQueries(ControlPlaneDbContext db)
                          join o in db.Offerings.AsNoTracking() on i.OfferingSku equals o.Sku
                          where i.Id == id
                          select new { i, o }).SingleOrDefaultAsync(ct);
-        return row is null ? null : InstanceView.Of(row.i, row.o);
+        return row is null ? null : Views.Of(row.i, row.o);
     }
 
     public async Task<List<InstanceView>> ListAsync(Guid? tenantId, string? orderId, bool includeDeleted, CancellationToken ct)
@@ -24,6 +25,6 @@ sealed class InstanceQueries(ControlPlaneDbContext db)
         if (orderId is not null) query = query.Where(x => x.i.SourceOrderId == orderId);
         if (!includeDeleted) query = query.Where(x => x.i.Status != InstanceStatus.Deleted);
         var rows = await query.OrderBy(x => x.i.CreatedAt).ThenBy(x => x.i.SourceUnit).Take(1000).ToListAsync(ct);
-        return rows.Select(x => InstanceView.Of(x.i, x.o)).ToList();
+        return rows.Select(x => Views.Of(x.i, x.o)).ToList();
     }
 }

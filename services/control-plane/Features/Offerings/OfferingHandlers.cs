@@ -5,18 +5,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Cmp.ControlPlane.Features.Offerings;
 
-public sealed record OfferingView(string Sku, string Kind, string DisplayName, long PriceMinor, string Currency, string? FlowTemplate,
-    long CreditsPerUnit, long CreditsPerRun, [property: System.Text.Json.Serialization.JsonPropertyName("credits_per_1k_tokens")] long CreditsPer1kTokens, long MaxCreditsPerRun, bool Enabled, string ManagedBy,
-    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
-{
-    public static OfferingView Of(Offering o) => new(o.Sku, o.Kind.ToString().ToLowerInvariant(), o.DisplayName, o.PriceMinor, o.Currency,
-        o.FlowTemplate, o.CreditsPerUnit, o.CreditsPerRun, o.CreditsPer1kTokens, o.MaxCreditsPerRun, o.Enabled, o.ManagedBy, o.CreatedAt, o.UpdatedAt);
-}
-
-/// <summary>The desired state of an offering, from the API or an AgentOffering resource.</summary>
-public sealed record OfferingSpec(string Kind, string DisplayName, long PriceMinor, string Currency, string? FlowTemplate = null,
-    long CreditsPerUnit = 0, long CreditsPerRun = 0, [property: System.Text.Json.Serialization.JsonPropertyName("credits_per_1k_tokens")] long CreditsPer1kTokens = 0, long MaxCreditsPerRun = 0, bool Enabled = true);
-
 public static class OfferingErrors
 {
     public static Error NotFound(string sku) => Error.NotFound("offering_not_found", $"No offering has the SKU '{sku}'.");
@@ -78,7 +66,7 @@ sealed class OfferingHandlers(ControlPlaneDbContext db, TimeProvider clock, Cmp.
             db.ChangeTracker.Clear();
             return await UpsertAsync(sku, spec, managedBy, ct);   // created concurrently: now it is an update
         }
-        return (OfferingView.Of(offering), existing is null);
+        return (Views.Of(offering), existing is null);
     }
 
     public async Task<Result<Unit>> DeleteAsync(string sku, CancellationToken ct)

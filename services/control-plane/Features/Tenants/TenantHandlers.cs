@@ -6,12 +6,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Cmp.ControlPlane.Features.Tenants;
 
-public sealed record TenantView(Guid Id, string Email, string? SaleorUserId, bool KeycloakLinked, DateTimeOffset CreatedAt)
-{
-    public static TenantView Of(Tenant t) => new(t.Id, t.Email, t.SaleorUserId, t.KeycloakSubject is not null, t.CreatedAt);
-}
-
-public sealed record ResolveTenant(string Email, string? SaleorUserId);
 
 public static class TenantErrors
 {
@@ -27,7 +21,7 @@ sealed class TenantHandlers(ControlPlaneDbContext db, TimeProvider clock)
     /// Finds the tenant of a buyer or creates it: by Saleor user id first (a user may change their e-mail), then by
     /// e-mail. Concurrent calls for the same buyer create one tenant (unique indexes decide, the loser re-reads).
     /// </summary>
-    public async Task<Result<(TenantView Tenant, bool Created)>> ResolveAsync(ResolveTenant r, CancellationToken ct)
+    public async Task<Result<(TenantView Tenant, bool Created)>> ResolveAsync(ResolveTenantRequest r, CancellationToken ct)
     {
         if (!Tenant.IsEmail(r.Email)) return TenantErrors.InvalidEmail();
         var email = Tenant.NormalizeEmail(r.Email);
@@ -38,14 +32,14 @@ sealed class TenantHandlers(ControlPlaneDbContext db, TimeProvider clock)
             {
                 if (r.SaleorUserId is not null && existing.SaleorUserId is null)
                     await TryLinkSaleorUserAsync(existing.Id, r.SaleorUserId, ct);
-                return (TenantView.Of(await db.Tenants.AsNoTracking().SingleAsync(t => t.Id == existing.Id, ct)), false);
+                return (Views.Of(await db.Tenants.AsNoTracking().SingleAsync(t => t.Id == existing.Id, ct)), false);
             }
             var tenant = new Tenant { Id = Guid.CreateVersion7(), Email = email, SaleorUserId = r.SaleorUserId, CreatedAt = clock.GetUtcNow() };
             db.Tenants.Add(tenant);
             try
             {
                 await db.SaveChangesAsync(ct);
-                return (TenantView.Of(tenant), true);
+                return (Views.Of(tenant), true);
             }
             catch (DbUpdateException e) when (e.IsUniqueViolation())
             {
@@ -73,8 +67,8 @@ sealed class TenantHandlers(ControlPlaneDbContext db, TimeProvider clock)
     }
 
     public async Task<TenantView?> GetAsync(Guid id, CancellationToken ct) =>
-        await db.Tenants.AsNoTracking().SingleOrDefaultAsync(t => t.Id == id, ct) is { } t ? TenantView.Of(t) : null;
+        await db.Tenants.AsNoTracking().SingleOrDefaultAsync(t => t.Id == id, ct) is { } t ? Views.Of(t) : null;
 
     public async Task<TenantView?> FindByEmailAsync(string email, CancellationToken ct) =>
-        await db.Tenants.AsNoTracking().SingleOrDefaultAsync(t => t.Email == Tenant.NormalizeEmail(email), ct) is { } t ? TenantView.Of(t) : null;
+        await db.Tenants.AsNoTracking().SingleOrDefaultAsync(t => t.Email == Tenant.NormalizeEmail(email), ct) is { } t ? Views.Of(t) : null;
 }
