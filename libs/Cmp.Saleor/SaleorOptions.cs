@@ -40,16 +40,18 @@ public sealed class SaleorOptions : IValidatableObject
     public int WebhookMaxBodyBytes { get; set; } = 1024 * 1024;
 
     /// <summary>The expected <c>Saleor-Api-Url</c> of webhook deliveries.</summary>
-    public Uri ExpectedWebhookApiUrl => PublicApiUrl ?? ApiUrl ?? throw new InvalidOperationException("Saleor:ApiUrl is not configured.");
+    public Uri ExpectedWebhookApiUrl() => PublicApiUrl ?? ApiUrl ?? throw new InvalidOperationException("Saleor:ApiUrl is not configured.");
 
     /// <summary>The expected <c>Saleor-Domain</c>: host and, if not the default, port of the public API URL.</summary>
-    public string ExpectedWebhookDomain => ExpectedWebhookApiUrl.IsDefaultPort
-        ? ExpectedWebhookApiUrl.Host
-        : $"{ExpectedWebhookApiUrl.Host}:{ExpectedWebhookApiUrl.Port}";
+    public string ExpectedWebhookDomain()
+    {
+        var url = ExpectedWebhookApiUrl();
+        return url.IsDefaultPort ? url.Host : $"{url.Host}:{url.Port}";
+    }
 
     /// <summary>Where Saleor publishes its signing keys: the API URL with <c>graphql/</c> replaced by
     /// <c>.well-known/jwks.json</c> (the host root for a normal deployment). Always from configuration, never from a request.</summary>
-    public Uri JwksUrl => new(ApiUrl ?? throw new InvalidOperationException("Saleor:ApiUrl is not configured."), "../.well-known/jwks.json");
+    public Uri JwksUrl() => new(ApiUrl ?? throw new InvalidOperationException("Saleor:ApiUrl is not configured."), "../.well-known/jwks.json");
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

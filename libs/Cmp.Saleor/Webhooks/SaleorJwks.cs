@@ -31,7 +31,7 @@ public sealed class SaleorJwks(Func<HttpClient> http, SaleorOptions options, Tim
 
     readonly SemaphoreSlim _gate = new(1, 1);
     readonly ConcurrentDictionary<string, DateTimeOffset> _misses = new(StringComparer.Ordinal);
-    readonly Uri _url = options.JwksUrl;
+    readonly Uri _url = options.JwksUrl();
     volatile KeySet _keys = KeySet.Empty;
     DateTimeOffset _lastFetch = DateTimeOffset.MinValue;
     int _fetches;

@@ -36,14 +36,14 @@ public sealed class SaleorWebhookVerifier(IOptions<SaleorOptions> options, ISale
         if (string.IsNullOrWhiteSpace(r.Signature))
             return SaleorWebhookErrors.Unauthorized(SaleorWebhookErrors.SignatureMissing, "The Saleor-Signature header is missing.");
 
-        var expectedApi = _options.ExpectedWebhookApiUrl;
+        var expectedApi = _options.ExpectedWebhookApiUrl();
         if (string.IsNullOrWhiteSpace(r.ApiUrl))
             return Error.Forbidden(SaleorWebhookErrors.ApiUrlMissing, "The Saleor-Api-Url header is missing.");
         if (!Uri.TryCreate(r.ApiUrl.Trim(), UriKind.Absolute, out var apiUrl) || !SameEndpoint(apiUrl, expectedApi))
             return Error.Forbidden(SaleorWebhookErrors.ApiUrlMismatch,
                 $"Saleor-Api-Url '{r.ApiUrl}' is not the configured Saleor ({expectedApi}); deliveries from other Saleor instances are refused.");
 
-        var expectedDomain = _options.ExpectedWebhookDomain;
+        var expectedDomain = _options.ExpectedWebhookDomain();
         if (string.IsNullOrWhiteSpace(r.Domain))
             return Error.Forbidden(SaleorWebhookErrors.DomainMissing, "The Saleor-Domain header is missing.");
         if (!string.Equals(r.Domain.Trim(), expectedDomain, StringComparison.OrdinalIgnoreCase))

@@ -9,13 +9,14 @@ using Cmp.Testing.Simulators;
 namespace Cmp.Saleor.Tests.Client;
 
 /// <summary>The client over real HTTP against the Saleor simulator: data, errors, retries, timeouts, circuit.</summary>
-public sealed class SaleorClientIntegrationTests : IAsyncLifetime
+public sealed class SaleorClientIntegrationTests(SaleorSimulatorFixture fixture) : IClassFixture<SaleorSimulatorFixture>, IAsyncLifetime
 {
-    SaleorSimulator _sim = null!;
+    readonly SaleorSimulator _sim = fixture.Sim;
 
-    public async ValueTask InitializeAsync() => _sim = await SaleorSimulator.StartAsync();
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public ValueTask DisposeAsync() => _sim.DisposeAsync();
+    /// <summary>Fault rules a test did not use up must not leak into the next test.</summary>
+    public async ValueTask DisposeAsync() => await _sim.ClearFaultsAsync();
 
     [Fact]
     public async Task A_query_returns_typed_records()

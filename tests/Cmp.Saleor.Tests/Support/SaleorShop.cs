@@ -58,7 +58,7 @@ public static class SaleorShop
 
     /// <summary>Buyer checkout of digital lines, paid in full by <paramref name="payments"/> (HANDLE_PAYMENTS), completed.
     /// Returns the order id and the id of the transaction that paid it.</summary>
-    public static async Task<(string OrderId, string TransactionId, decimal Total)> PaidOrderAsync(SaleorSimulator sim, ISaleorClient payments,
+    public static async Task<(string OrderId, string TransactionId, string PspReference, decimal Total)> PaidOrderAsync(SaleorSimulator sim, ISaleorClient payments,
         string email, params (string VariantId, int Quantity)[] lines)
     {
         var buyer = Client(sim);
@@ -74,13 +74,14 @@ public static class SaleorShop
         });
         var checkout = created.Value.CheckoutCreate.Checkout!;
         var total = (decimal)checkout.TotalPrice.Gross.Amount;
+        var psp = $"psp-{Guid.NewGuid():N}";
         var paid = await payments.ExecuteAsync<TransactionData>("TransactionCreate", new
         {
             id = checkout.Id,
-            transaction = new { name = "test-psp", pspReference = $"psp-{Guid.NewGuid():N}", amountCharged = new { amount = total, currency = "USD" }, availableActions = new[] { "REFUND" } },
+            transaction = new { name = "test-psp", pspReference = psp, amountCharged = new { amount = total, currency = "USD" }, availableActions = new[] { "REFUND" } },
         });
         var completed = await buyer.ExecuteAsync<CompleteData>("CheckoutComplete", new { id = checkout.Id });
-        return (completed.Value.CheckoutComplete.Order!.Id, paid.Value.TransactionCreate.Transaction!.Id, total);
+        return (completed.Value.CheckoutComplete.Order!.Id, paid.Value.TransactionCreate.Transaction!.Id, psp, total);
     }
 
     /// <summary>The variant id of a SKU (staff or MANAGE_PRODUCTS client).</summary>
