@@ -38,9 +38,12 @@ public sealed class SaleorSimulator : IAsyncDisposable
     }
 
     /// <summary>An app with these permissions and its 30-character token (shortcut for tokenCreate + appCreate).</summary>
-    public async Task<(string Id, string Token)> CreateAppAsync(string name, params string[] permissions)
+    public Task<(string Id, string Token)> CreateAppAsync(string name, params string[] permissions) => CreateAppAsync(name, null, permissions);
+
+    /// <summary>As <see cref="CreateAppAsync(string, string[])"/>, with a chosen app identifier.</summary>
+    public async Task<(string Id, string Token)> CreateAppAsync(string name, string? identifier, string[] permissions)
     {
-        var r = await PostAsync("/_sim/apps", new { name, permissions });
+        var r = await PostAsync("/_sim/apps", new { name, identifier, permissions });
         return (r.GetProperty("id").GetString()!, r.GetProperty("token").GetString()!);
     }
 
