@@ -44,8 +44,9 @@ public sealed class SaleorClient : ISaleorClient
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         if (_token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token);
-        // A query reads; sending it twice is harmless. A mutation may have been applied before the failure we saw.
-        request.Options.Set(ResilienceHandler.Idempotent, op.IsQuery);
+        // A query reads, and a declared-idempotent mutation sets state: sending either twice is harmless. Any other
+        // mutation may have been applied before the failure we saw, so it is sent once.
+        request.Options.Set(ResilienceHandler.Idempotent, op.RetrySafe);
 
         var started = Stopwatch.GetTimestamp();
         Result<T> result;

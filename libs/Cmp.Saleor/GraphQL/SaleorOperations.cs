@@ -3,10 +3,15 @@ using System.Reflection;
 namespace Cmp.Saleor.GraphQL;
 
 /// <summary>An operation ready to send: its kind and its full text (the operation, then every fragment it needs, once).</summary>
-public sealed record SaleorOperation(string Name, GraphQLDefinitionKind Kind, string Document)
+/// <param name="DeclaredIdempotent">The file says <c># @idempotent &lt;why&gt;</c>: a mutation that sets state (same input,
+/// same result), so sending it twice is harmless.</param>
+public sealed record SaleorOperation(string Name, GraphQLDefinitionKind Kind, string Document, bool DeclaredIdempotent = false)
 {
-    /// <summary>Queries can be retried safely; mutations only when idempotent by construction (the caller decides).</summary>
     public bool IsQuery => Kind == GraphQLDefinitionKind.Query;
+
+    /// <summary>May the transport retry it after a failure whose outcome is unknown? Queries yes; mutations only when
+    /// declared idempotent (a create, a payment or a fulfilment could happen twice).</summary>
+    public bool RetrySafe => IsQuery || DeclaredIdempotent;
 }
 
 /// <summary>
@@ -15,14 +20,23 @@ public sealed record SaleorOperation(string Name, GraphQLDefinitionKind Kind, st
 /// Everything is parsed and assembled once, at construction, so a missing fragment or a duplicate name fails at
 /// startup, not at the first request.
 /// </summary>
-public sealed class SaleorOperations
+public sealed partial class SaleorOperations
 {
+    /// <summary><c># @idempotent why…</c> on a line of its own; the reason is for the reader and required.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\s*#\s*@idempotent\b")]
+    private static partial System.Text.RegularExpressions.Regex IdempotentMarker();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\s*#\s*@idempotent\s+\S")]
+    private static partial System.Text.RegularExpressions.Regex IdempotentReason();
+
     const string ResourcePrefix = "Cmp.Saleor.Operations/";
 
     readonly Dictionary<string, SaleorOperation> _operations;
 
-    SaleorOperations(IEnumerable<GraphQLDefinition> definitions)
+    SaleorOperations(IEnumerable<(GraphQLDefinition Definition, bool Idempotent)> files)
     {
+        var definitions = files.Select(f => f.Definition).ToList();
+        var idempotent = files.Where(f => f.Idempotent).Select(f => f.Definition.Name).ToHashSet(StringComparer.Ordinal);
         var operations = new Dictionary<string, GraphQLDefinition>(StringComparer.Ordinal);
         var fragments = new Dictionary<string, GraphQLDefinition>(StringComparer.Ordinal);
         foreach (var d in definitions)
@@ -32,7 +46,10 @@ public sealed class SaleorOperations
                 throw new InvalidOperationException(
                     $"Duplicate GraphQL {d.Kind.ToString().ToLowerInvariant()} '{d.Name}' in {d.Source} and {target[d.Name].Source}.");
         }
-        _operations = operations.Values.ToDictionary(o => o.Name, o => new SaleorOperation(o.Name, o.Kind, Assemble(o, fragments)), StringComparer.Ordinal);
+        foreach (var name in idempotent.Where(n => operations.TryGetValue(n, out var o) && o.Kind != GraphQLDefinitionKind.Mutation))
+            throw new InvalidOperationException($"{operations[name].Source}: only mutations are marked @idempotent (queries are retried anyway).");
+        _operations = operations.Values.ToDictionary(o => o.Name,
+            o => new SaleorOperation(o.Name, o.Kind, Assemble(o, fragments), idempotent.Contains(o.Name)), StringComparer.Ordinal);
         Fragments = fragments.Keys.Order(StringComparer.Ordinal).ToArray();
     }
 
@@ -45,7 +62,7 @@ public sealed class SaleorOperations
     /// next to Cmp.Saleor's; fragments are shared across all of them).</summary>
     public static SaleorOperations FromAssemblies(params Assembly[] assemblies)
     {
-        var definitions = new List<GraphQLDefinition>();
+        var definitions = new List<(GraphQLDefinition, bool)>();
         foreach (var assembly in assemblies.Distinct())
         foreach (var resource in assembly.GetManifestResourceNames().Where(r => r.EndsWith(".graphql", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
         {
@@ -75,7 +92,7 @@ public sealed class SaleorOperations
             ? op
             : throw new KeyNotFoundException($"No GraphQL operation named '{name}' is embedded. Add Operations/<kind>/{name}.graphql to Cmp.Saleor.");
 
-    static IEnumerable<GraphQLDefinition> ReadFile(string text, string source)
+    static IEnumerable<(GraphQLDefinition, bool)> ReadFile(string text, string source)
     {
         var definitions = GraphQLDefinitionReader.Read(text, source);
         var operations = definitions.Where(d => d.Kind != GraphQLDefinitionKind.Fragment).ToList();
@@ -84,7 +101,12 @@ public sealed class SaleorOperations
         var fileName = Path.GetFileNameWithoutExtension(source);
         if (operations.Count == 1 && operations[0].Name != fileName)
             throw new InvalidOperationException($"{source}: the file name must equal the operation name '{operations[0].Name}'.");
-        return definitions;
+        var markers = text.Split('\n').Where(line => IdempotentMarker().IsMatch(line)).ToList();
+        if (markers.Any(m => !IdempotentReason().IsMatch(m)))
+            throw new InvalidOperationException($"{source}: '# @idempotent' must say why the mutation is safe to send twice.");
+        var idempotent = markers.Count > 0;
+        if (idempotent && operations.Count == 0) throw new InvalidOperationException($"{source}: @idempotent marks an operation, not a fragment.");
+        return definitions.Select(d => (d, idempotent && d.Kind != GraphQLDefinitionKind.Fragment));
     }
 
     /// <summary>The operation text followed by every fragment it needs transitively, each once, in first-use order

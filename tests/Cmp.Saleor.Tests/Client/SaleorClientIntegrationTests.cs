@@ -101,6 +101,22 @@ public sealed class SaleorClientIntegrationTests(SaleorSimulatorFixture fixture)
     }
 
     [Fact]
+    public async Task A_mutation_declared_idempotent_is_retried()
+    {
+        var staff = await SaleorShop.StaffAsync(_sim);
+        await SaleorShop.Catalog(staff).EnsureProductAsync(SaleorShop.Agent("IDEM-1", 2m));
+        var product = (await staff.ExecuteAsync<JsonElement>("ProductBySku", new { sku = "IDEM-1" })).Value.GetProperty("productVariant").GetProperty("product").GetProperty("id").GetString();
+        var counter = new CountingHandler();
+        var client = SaleorShop.Client(_sim, null, counter).WithToken(await StaffTokenAsync());
+        await _sim.GraphQLFaultAsync(status: 503, count: 2, operationName: "UpdateMetadata");
+
+        var r = await client.ExecuteAsync<JsonElement>("UpdateMetadata", new { id = product, input = new[] { new { key = "team.note", value = "x" } } });
+
+        r.IsSuccess.Should().BeTrue(r.Error?.ToString());
+        counter.Count.Should().Be(3);
+    }
+
+    [Fact]
     public async Task A_slow_saleor_times_out_as_transient()
     {
         var resilience = SaleorShop.FastResilience();

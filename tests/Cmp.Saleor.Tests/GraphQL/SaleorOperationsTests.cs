@@ -44,11 +44,30 @@ public sealed class SaleorOperationsTests
     }
 
     [Fact]
-    public void Queries_are_marked_retryable_and_mutations_are_not()
+    public void Queries_and_declared_idempotent_mutations_are_retry_safe_and_other_mutations_are_not()
     {
-        SaleorOperations.Default.Get("VariantBySku").IsQuery.Should().BeTrue();
-        SaleorOperations.Default.Get("TransactionCreate").IsQuery.Should().BeFalse();
-        SaleorOperations.Default.Get("TransactionCreate").Kind.Should().Be(GraphQLDefinitionKind.Mutation);
+        var ops = SaleorOperations.Default;
+
+        ops.Get("VariantBySku").RetrySafe.Should().BeTrue();
+        ops.Get("UpdatePrivateMetadata").RetrySafe.Should().BeTrue();
+        ops.Get("CheckoutComplete").RetrySafe.Should().BeTrue("Saleor returns the existing order when completing again");
+        foreach (var notTwice in new[] { "TransactionCreate", "OrderFulfill", "AppCreate", "AppTokenCreate", "ProductCreate", "WebhookCreate", "CheckoutLinesAdd", "OrderGrantRefundCreate" })
+        {
+            ops.Get(notTwice).Kind.Should().Be(GraphQLDefinitionKind.Mutation);
+            ops.Get(notTwice).RetrySafe.Should().BeFalse(notTwice);
+        }
+    }
+
+    [Fact]
+    public void The_idempotent_marker_needs_a_reason_and_a_mutation()
+    {
+        var marked = SaleorOperations.FromTexts(("mutations/M.graphql", "# @idempotent sets a value\nmutation M { x { y } }"));
+        var noReason = () => SaleorOperations.FromTexts(("mutations/M.graphql", "# @idempotent\nmutation M { x { y } }"));
+        var onQuery = () => SaleorOperations.FromTexts(("queries/Q.graphql", "# @idempotent reads\nquery Q { x }"));
+
+        marked.Get("M").RetrySafe.Should().BeTrue();
+        noReason.Should().Throw<InvalidOperationException>().WithMessage("*must say why*");
+        onQuery.Should().Throw<InvalidOperationException>().WithMessage("*only mutations*");
     }
 
     [Fact]
