@@ -26,8 +26,7 @@ public static class SaleorRegistration
     /// <summary><see cref="ISaleorClient"/> configured from <c>Saleor</c> (ApiUrl, AppToken) and <c>Http:saleor</c>.</summary>
     public static IServiceCollection AddSaleorClient(this IServiceCollection services, IConfiguration config)
     {
-        services.AddValidatedOptions<SaleorOptions>(config, SaleorOptions.Section)
-            .Validate(o => o.ApiUrl is not null, "Saleor:ApiUrl is required (e.g. https://shop.example.com/graphql/).");
+        AddOptions(services, config);
         if (services.Any(d => d.ServiceType == typeof(ISaleorClient))) return services;
         services.AddCmpHttpClient(config, HttpClientName).ConfigurePrimaryHttpMessageHandler(PrimaryHandler);
         services.TryAddSingleton(SaleorOperations.Default);
@@ -55,8 +54,7 @@ public static class SaleorRegistration
     /// <summary><see cref="SaleorWebhookVerifier"/> (JWS against the configured Saleor's JWKS, or legacy HMAC).</summary>
     public static IServiceCollection AddSaleorWebhookVerification(this IServiceCollection services, IConfiguration config)
     {
-        services.AddValidatedOptions<SaleorOptions>(config, SaleorOptions.Section)
-            .Validate(o => o.ApiUrl is not null, "Saleor:ApiUrl is required (e.g. https://shop.example.com/graphql/).");
+        AddOptions(services, config);
         if (services.Any(d => d.ServiceType == typeof(SaleorWebhookVerifier))) return services;
         services.AddCmpHttpClient(config, JwksClientName).ConfigurePrimaryHttpMessageHandler(PrimaryHandler);
         services.TryAddSingleton(TimeProvider.System);
@@ -77,6 +75,18 @@ public static class SaleorRegistration
             sp.GetRequiredService<IOptions<CatalogOptions>>().Value, sp.GetRequiredService<ILogger<SaleorCatalog>>()));
         return services;
     }
+
+    /// <summary>Binds and validates <see cref="SaleorOptions"/> once, however many Add* calls need them (twice would
+    /// report every configuration problem twice).</summary>
+    static void AddOptions(IServiceCollection services, IConfiguration config)
+    {
+        if (services.Any(d => d.ServiceType == typeof(OptionsMarker))) return;
+        services.AddSingleton<OptionsMarker>();
+        services.AddValidatedOptions<SaleorOptions>(config, SaleorOptions.Section)
+            .Validate(o => o.ApiUrl is not null, "Saleor:ApiUrl is required (e.g. https://shop.example.com/graphql/).");
+    }
+
+    sealed class OptionsMarker;
 
     /// <summary>Redirects are never followed: Saleor answers <c>/graphql</c> with a 301 that would turn a POST into
     /// a GET, and signing keys must come from the configured origin only.</summary>

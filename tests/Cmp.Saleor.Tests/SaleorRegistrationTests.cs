@@ -50,6 +50,16 @@ public sealed class SaleorRegistrationTests(SaleorSimulatorFixture fixture) : IC
     }
 
     [Fact]
+    public void Registering_the_client_and_the_verifier_validates_the_settings_once()
+    {
+        using var sp = Services(new() { ["Saleor:ApiUrl"] = "https://shop.example.com/graphql" }, (s, c) => s.AddSaleorClient(c).AddSaleorWebhookVerification(c).AddSaleorCatalog(c));
+
+        var act = () => sp.GetRequiredService<IOptions<SaleorOptions>>().Value;
+
+        act.Should().Throw<OptionsValidationException>().Which.Failures.Should().ContainSingle();
+    }
+
+    [Fact]
     public async Task The_registered_client_talks_to_the_configured_saleor_with_the_app_token()
     {
         var (id, token) = await _sim.CreateAppAsync("di-app", "MANAGE_ORDERS");
@@ -59,6 +69,25 @@ public sealed class SaleorRegistrationTests(SaleorSimulatorFixture fixture) : IC
 
         app.Value.App.Id.Should().Be(id);
         app.Value.App.PermissionCodes.Should().Equal("MANAGE_ORDERS");
+    }
+
+    [Fact]
+    public async Task The_registered_catalog_syncs_into_the_configured_channel_with_the_app_token()
+    {
+        var (_, token) = await _sim.CreateAppAsync("catalog-app", "MANAGE_PRODUCTS", "MANAGE_PRODUCT_TYPES_AND_ATTRIBUTES", "MANAGE_CHANNELS");
+        using var sp = Services(new()
+        {
+            ["Saleor:ApiUrl"] = _sim.ApiUrl.ToString(), ["Saleor:AppToken"] = token,
+            ["Saleor:Catalog:Channel"] = "default-channel", ["Saleor:Catalog:WarehouseSlug"] = "di-warehouse",
+        }, (s, c) => s.AddSaleorCatalog(c));
+        var catalog = sp.GetRequiredService<Cmp.Saleor.Catalog.ISaleorCatalog>();
+
+        var first = await catalog.EnsureProductAsync(SaleorShop.Agent("DI-1", 3m));
+        var second = await catalog.EnsureProductAsync(SaleorShop.Agent("DI-1", 3m));
+
+        first.Value.Outcome.Should().Be(Cmp.Saleor.Catalog.CatalogOutcome.Created, first.Error?.ToString());
+        first.Value.Changes.Should().Contain(c => c.StartsWith("warehouse di-warehouse: create", StringComparison.Ordinal));
+        second.Value.Outcome.Should().Be(Cmp.Saleor.Catalog.CatalogOutcome.Unchanged);
     }
 
     [Fact]

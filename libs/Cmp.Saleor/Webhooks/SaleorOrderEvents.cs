@@ -155,5 +155,7 @@ public static class SaleorOrderEvents
 
     static Error Invalid(string why) => Error.Validation(SaleorWebhookErrors.PayloadInvalid, $"The Saleor order event cannot be read: {why}.");
 
+    /// <summary>Private to this parser: unwinds a deep read to <see cref="Parse(string, ReadOnlySpan{byte})"/>, which
+    /// turns it into a Validation error. It never leaves this class.</summary>
     sealed class PayloadException(string message) : Exception(message);
 }
