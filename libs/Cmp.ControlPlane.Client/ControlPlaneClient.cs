@@ -17,6 +17,9 @@ public sealed class ControlPlaneClient(IHttpClientFactory clients) : IControlPla
     public const string ClientName = "control-plane";
     const string Service = "control_plane";
 
+    public Task<Result<OfferingView>> GetOfferingAsync(string sku, CancellationToken ct) =>
+        SendAsync<OfferingView>(HttpMethod.Get, $"v1/offerings/{Uri.EscapeDataString(sku)}", ct: ct);
+
     public Task<Result<TenantView>> ResolveTenantAsync(ResolveTenantRequest request, CancellationToken ct) =>
         SendAsync<TenantView>(HttpMethod.Post, "v1/tenants", request, idempotent: true, ct: ct);
 

@@ -10,6 +10,7 @@ namespace Cmp.ControlPlane.Client;
 /// </summary>
 public interface IControlPlaneClient
 {
+    Task<Result<OfferingView>> GetOfferingAsync(string sku, CancellationToken ct);
     Task<Result<TenantView>> ResolveTenantAsync(ResolveTenantRequest request, CancellationToken ct);
     Task<Result<CreditBalance>> GetCreditsAsync(Guid tenantId, CancellationToken ct);
     Task<Result<CreditEntryView>> GrantCreditsAsync(Guid tenantId, GrantRequest request, string idempotencyKey, CancellationToken ct);

@@ -1,6 +1,6 @@
+using Cmp.Hosting;
 using Cmp.Provisioner.Extensions;
 using Cmp.Provisioner.Features.InstallSaleorApp;
-using Cmp.Hosting;
 
 namespace Cmp.Provisioner;
 
@@ -16,7 +16,15 @@ public sealed class Program
         builder.AddProvisioner();
 
         var app = builder.Build();
+        if (args.Contains("migrate"))
+        {
+            // `Cmp.Provisioner migrate`: apply migrations and exit (for a Helm hook Job or by hand).
+            await app.MigrateDatabaseAsync();
+            return 0;
+        }
+
         app.UseCmpDefaults();
+        app.MapProvisionerApis();
         await app.RunAsync();
         return 0;
     }
