@@ -1,11 +1,15 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Cmp.Runner.Client.Contracts;
 
 /// <summary>
 /// Body of <c>POST /v1/runs</c>. Properties have defaults instead of being <c>required</c> so that a missing field
 /// reaches the runner's validation and comes back as a 422 naming the field, not as a JSON parser error.
+/// Unknown members are rejected (400): Langflow silently ignores what it does not know, so a typo such as
+/// <c>session</c> for <c>session_id</c> would otherwise run in the wrong conversation without a word.
 /// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record RunRequest
 {
     public RunRequest() { }
