@@ -30,7 +30,15 @@ public static class RunnerClientExtensions
             .Bind(config.GetSection(RunnerClientOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.AddCmpHttpClient(config, RunnerClient.ClientName).WithServiceToken(config);
+        services.AddCmpHttpClient(config, RunnerClient.ClientName)
+            .WithServiceToken(config)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                ConnectTimeout = TimeSpan.FromSeconds(10),
+                // A stream the caller abandons must hang up at once, so the runner (and Langflow) stop the run;
+                // by default HttpClient would drain the rest of it for up to 2 s to reuse the connection.
+                MaxResponseDrainSize = 0,
+            });
         services.AddSingleton<IRunnerClient, RunnerClient>();
         return services;
     }
