@@ -31,8 +31,13 @@ public static class FlowsApi
     static async Task<Results<Created<JsonElement>, Ok<JsonElement>, ProblemHttpResult>> Put(
         string id, HttpRequest request, ImportFlow import, IOptionsMonitor<RunnerOptions> options, CancellationToken ct)
     {
+        var max = options.CurrentValue.MaxFlowBytes;
+        // Refused before reading, so a client that sent "Expect: 100-continue" never uploads the body at all.
+        if (request.ContentLength > max)
+            return new Error("payload_too_large", $"The flow document is larger than {max} bytes (Runner:MaxFlowBytes).", ErrorKind.Validation)
+                .ToProblem(StatusCodes.Status413PayloadTooLarge);
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-            limit.MaxRequestBodySize = options.CurrentValue.MaxFlowBytes;
+            limit.MaxRequestBodySize = max;
         if (!request.HasJsonContentType())
             return new Error("unsupported_media_type", "Send the flow as application/json.", ErrorKind.Validation)
                 .ToProblem(StatusCodes.Status415UnsupportedMediaType);

@@ -184,6 +184,9 @@ public sealed class FlowsApiTests(FlowsApiTests.Harness h) : IClassFixture<Flows
         var tooBig = RunnerHarness.FlowVariant(NewId(), "Too Big Flow", f => f["description"] = new string('d', 5 * 1024 * 1024));
 
         (await PutAsync(id, big)).StatusCode.Should().Be(HttpStatusCode.Created, "2 MiB is over the 1 MiB default but under Runner:MaxFlowBytes");
-        await (await PutAsync(tooBig["id"]!.GetValue<string>(), tooBig)).ShouldBeProblemAsync(HttpStatusCode.RequestEntityTooLarge, "payload_too_large");
+        using var request = new HttpRequestMessage(HttpMethod.Put, $"/v1/flows/{tooBig["id"]}") { Content = RunnerHarness.Json(tooBig) };
+        request.Headers.ExpectContinue = true;   // as a well-behaved uploader of large bodies: ask before sending
+        var problem = await (await _client.SendAsync(request)).ShouldBeProblemAsync(HttpStatusCode.RequestEntityTooLarge, "payload_too_large");
+        problem.GetProperty("detail").GetString().Should().Contain("Runner:MaxFlowBytes");
     }
 }
