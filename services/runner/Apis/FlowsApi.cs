@@ -21,9 +21,15 @@ public static class FlowsApi
     {
         var g = app.MapGroup(RunnerRoutes.Flows).RequireAuthorization(Policies.Service).WithTags("Flows");
         g.MapPut("/{id}", Put).WithName("ImportFlow").WithSummary("Create or update a flow by fixed id")
-            .Accepts<JsonElement>("application/json");
-        g.MapGet("/{id}", Get).WithName("GetFlow").WithSummary("Read a flow");
+            .Accepts<JsonElement>("application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        g.MapGet("/{id}", Get).WithName("GetFlow").WithSummary("Read a flow")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         g.MapDelete("/{id}", Delete).WithName("DeleteFlow").WithSummary("Delete a flow (idempotent)");
+        foreach (var status in new[] { 422, 500, 502, 503, 504 }) g.ProducesProblem(status);
         return g;
     }
 

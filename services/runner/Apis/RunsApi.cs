@@ -16,7 +16,14 @@ public static class RunsApi
         var g = app.MapGroup(RunnerRoutes.Runs).RequireAuthorization(Policies.Service).WithTags("Runs");
         g.MapPost("", Run).WithName("RunFlow")
             .WithSummary("Run a flow")
-            .WithDescription("Streams server-sent events (token, message, end | error) when `stream` is true or the request accepts text/event-stream.");
+            .WithDescription("Streams server-sent events (token, message, end | error) when `stream` is true or the request accepts text/event-stream.")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status500InternalServerError)
+            .ProducesProblem(StatusCodes.Status502BadGateway)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .ProducesProblem(StatusCodes.Status504GatewayTimeout);
         return g;
     }
 

@@ -69,14 +69,17 @@ public sealed class AuthTests(RunnerHarness h) : IClassFixture<RunnerHarness>
     }
 
     [Fact]
-    public async Task Health_and_openapi_need_no_token()
+    public async Task Health_and_the_openapi_document_need_no_token_and_the_document_lists_every_outcome()
     {
         using var client = h.Runner.CreateHttpClient();
 
         (await client.GetAsync("/healthz")).StatusCode.Should().Be(HttpStatusCode.OK);
         (await client.GetAsync("/readyz")).StatusCode.Should().Be(HttpStatusCode.OK);
         var doc = await (await client.GetAsync("/openapi/v1.json")).BodyAsync();
-        doc.GetProperty("paths").TryGetProperty("/v1/runs", out _).Should().BeTrue();
-        doc.GetProperty("paths").TryGetProperty("/v1/flows/{id}", out _).Should().BeTrue();
+        var run = doc.GetProperty("paths").GetProperty("/v1/runs").GetProperty("post").GetProperty("responses");
+        run.GetProperty("200").GetProperty("content").EnumerateObject().Select(c => c.Name).Should().BeEquivalentTo("application/json", "text/event-stream");
+        run.EnumerateObject().Select(r => r.Name).Should().Contain(["400", "404", "422", "500", "502", "503", "504"]);
+        doc.GetProperty("paths").GetProperty("/v1/flows/{id}").GetProperty("put").GetProperty("responses").EnumerateObject()
+            .Select(r => r.Name).Should().Contain(["200", "201", "409", "413", "422"]);
     }
 }

@@ -105,6 +105,7 @@ public sealed class RunEventStreamResult(RunEventSource source, TimeSpan heartbe
 
     static string Json<T>(T value) => JsonSerializer.Serialize(value, CmpDefaults.Json);
 
+    /// <summary>The 200 of a run is the result as JSON, or the stream whose <c>end</c> event carries the same result.</summary>
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
-        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(RunStreamError), [ContentType]));
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(RunResult), ["application/json", ContentType]));
 }
