@@ -65,12 +65,18 @@ public static class RunnerProblems
     public static Error FromStreamError(RunStreamError e) =>
         new Error(e.Code, e.Detail, KindFor(e.Status)).With("status", e.Status);
 
-    /// <summary>A call that got no answer from the runner. Null when the exception is not a transport failure.</summary>
+    /// <summary>
+    /// A call that got no answer from the runner. Null when the exception is not a transport failure. Callers check
+    /// their own token first: a cancellation they did not ask for is a timeout here.
+    /// </summary>
     public static Error? FromTransport(Exception e) => e switch
     {
+        // SocketsHttpHandler's ConnectTimeout: nothing was sent.
+        TaskCanceledException { InnerException: TimeoutException } => Error.Transient(RunnerErrorCodes.RunnerUnavailable,
+            "Connecting to the runner timed out."),
         BrokenCircuitException => Error.Transient(RunnerErrorCodes.RunnerUnavailable,
             "The runner is failing repeatedly; calls are paused for a moment (circuit open). Retry later."),
-        TimeoutRejectedException or TimeoutException => new Error(RunnerErrorCodes.RunnerTimeout,
+        TimeoutRejectedException or TimeoutException or OperationCanceledException => new Error(RunnerErrorCodes.RunnerTimeout,
             $"The runner did not answer in time: {e.Message}", ErrorKind.Timeout),
         HttpRequestException or IOException => Error.Transient(RunnerErrorCodes.RunnerUnavailable,
             $"The runner could not be reached or dropped the connection: {e.Message}"),

@@ -92,4 +92,14 @@ public sealed class RunnerEventStreamTests
         error.Kind.Should().Be(ErrorKind.Validation);
         error.Details.Should().ContainKeys("status", "fields");
     }
+
+    [Fact]
+    public void Transport_failures_are_errors_and_bugs_are_not()
+    {
+        RunnerProblems.FromTransport(new HttpRequestException(HttpRequestError.ConnectionError, "refused"))!.Kind.Should().Be(ErrorKind.Transient);
+        RunnerProblems.FromTransport(new TaskCanceledException("connect", new TimeoutException()))!.Kind.Should().Be(ErrorKind.Transient);
+        RunnerProblems.FromTransport(new Polly.Timeout.TimeoutRejectedException())!.Kind.Should().Be(ErrorKind.Timeout);
+        RunnerProblems.FromTransport(new Polly.CircuitBreaker.BrokenCircuitException())!.Kind.Should().Be(ErrorKind.Transient);
+        RunnerProblems.FromTransport(new InvalidOperationException("a bug")).Should().BeNull();
+    }
 }

@@ -25,6 +25,17 @@ public sealed class LangflowResilienceTests
     }
 
     [Fact]
+    public void A_run_is_retried_after_a_connect_timeout_and_reported_as_unavailable()
+    {
+        // What SocketsHttpHandler throws when ConnectTimeout elapses (checked on .NET 10 with a stalled ConnectCallback).
+        var connectTimeout = new TaskCanceledException("The operation was canceled.", new TimeoutException());
+
+        LangflowResilience.MayRetry(HttpMethod.Post, Outcome.FromException<HttpResponseMessage>(connectTimeout)).Should().BeTrue();
+        LangflowErrors.FromException(connectTimeout)!.Code.Should().Be(Cmp.Runner.Client.Contracts.RunnerErrorCodes.LangflowUnavailable);
+        LangflowErrors.FromException(new TaskCanceledException())!.Code.Should().Be(Cmp.Runner.Client.Contracts.RunnerErrorCodes.LangflowTimeout);
+    }
+
+    [Fact]
     public void A_run_is_never_retried_after_an_answer_or_a_timeout()
     {
         LangflowResilience.MayRetry(HttpMethod.Post, Answered(HttpStatusCode.ServiceUnavailable)).Should().BeFalse();

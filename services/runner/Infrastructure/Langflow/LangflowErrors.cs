@@ -85,6 +85,8 @@ public static partial class LangflowErrors
     /// <summary>A call that got no HTTP answer at all. Null for exceptions that are bugs (let them surface).</summary>
     public static Error? FromException(Exception e) => e switch
     {
+        _ when LangflowResilience.IsConnectTimeout(e) =>
+            RunnerErrors.LangflowUnavailable("connecting to it timed out (Langflow:ConnectTimeout); the run did not start."),
         TimeoutRejectedException or OperationCanceledException =>
             RunnerErrors.LangflowTimeout("the call took longer than the configured timeout (Http:langflow:AttemptTimeout / TotalTimeout)."),
         BrokenCircuitException =>

@@ -55,12 +55,18 @@ public static class LangflowResilience
     }
 
     /// <summary>
-    /// True only for failures to establish the connection (refused, unreachable, DNS): SocketsHttpHandler reports
-    /// these as <see cref="HttpRequestError.ConnectionError"/> / <see cref="HttpRequestError.NameResolutionError"/>
-    /// before it writes a byte of the request. A reset, a timeout or an early close after connecting is not included.
+    /// True only for failures to establish the connection (refused, unreachable, DNS, connect timeout):
+    /// SocketsHttpHandler reports these as <see cref="HttpRequestError.ConnectionError"/> /
+    /// <see cref="HttpRequestError.NameResolutionError"/>, or for its ConnectTimeout as a cancellation caused by a
+    /// <see cref="TimeoutException"/>, before it writes a byte of the request. A reset, a response timeout or an early
+    /// close after connecting is not included.
     /// </summary>
     public static bool NothingWasSent(Exception? e) =>
-        e is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError };
+        e is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError }
+        || IsConnectTimeout(e);
+
+    /// <summary>SocketsHttpHandler's ConnectTimeout (the client's own Timeout is infinite, so nothing else looks like this).</summary>
+    public static bool IsConnectTimeout(Exception? e) => e is TaskCanceledException { InnerException: TimeoutException };
 
     /// <summary>Failures that say Langflow (not a flow) is in trouble.</summary>
     public static bool IsUnavailable(Outcome<HttpResponseMessage> outcome) =>
