@@ -27,6 +27,8 @@ public static class RunnerExtensions
         services.AddValidatedOptions<RunnerOptions>(config, RunnerOptions.Section);
         services.AddLangflow(config);
 
+        services.AddMetrics();
+        services.AddSingleton<RunMetrics>();
         services.AddSingleton<RunFlow>();
         services.AddSingleton<StreamRun>();
         services.AddSingleton<ImportFlow>();

@@ -69,8 +69,10 @@ public sealed class RunEventStreamResult(RunEventSource source, TimeSpan heartbe
             await stop.CancelAsync();
             if (pending is not null)
             {
+                // Let the read in flight finish before disposing the enumerator; its outcome was either handled
+                // above, is a cancellation caused by the line before, or is already propagating.
                 try { await pending; }
-                catch (Exception e) when (e is OperationCanceledException or IOException) { }
+                catch { }
             }
             await events.DisposeAsync();
         }
