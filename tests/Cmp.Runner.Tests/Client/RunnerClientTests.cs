@@ -4,7 +4,6 @@ using Cmp.Runner.Client;
 using Cmp.Runner.Client.Contracts;
 using Cmp.Runner.Tests.Support;
 using Cmp.Testing;
-using Cmp.Testing.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

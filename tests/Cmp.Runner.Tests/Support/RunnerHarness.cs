@@ -5,7 +5,6 @@ using System.Text.Json.Nodes;
 using Cmp.Testing;
 using Cmp.Testing.Hosting;
 using Cmp.Testing.Simulators;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 

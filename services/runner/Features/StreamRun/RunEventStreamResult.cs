@@ -2,7 +2,6 @@ using System.Reflection;
 using System.Text;
 using System.Text.Json;
 using Cmp.Hosting;
-using Cmp.Hosting.Problems;
 using Cmp.Primitives;
 using Cmp.Runner.Apis;
 using Cmp.Runner.Client;
