@@ -45,15 +45,21 @@ public sealed class LangflowFailureTests(LangflowFailureTests.Harness h) : IClas
         (await h.RunsAsync()).Should().ContainSingle("a run is not idempotent: the runner never repeats it after Langflow answered");
     }
 
-    [Fact]
-    public async Task Flow_reads_are_retried_through_a_passing_failure()
+    [Theory]
+    [InlineData("GET")]
+    [InlineData("PUT")]
+    [InlineData("DELETE")]
+    public async Task Flow_management_calls_are_retried_through_a_passing_failure(string method)
     {
+        var id = method == "GET" ? RunnerHarness.AgentFlowId : Guid.NewGuid().ToString();
         await h.ArmAsync("errors", new { status = 503, count = 2, scope = "all" });
         using var client = await h.ServiceClientAsync();
+        using var request = new HttpRequestMessage(new HttpMethod(method), $"/v1/flows/{id}");
+        if (method == "PUT") request.Content = RunnerHarness.Json(RunnerHarness.FlowVariant(id, "Retried Import " + id[..8]));
 
-        var response = await client.GetAsync($"/v1/flows/{RunnerHarness.AgentFlowId}");
+        var response = await client.SendAsync(request);
 
-        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        response.IsSuccessStatusCode.Should().BeTrue(await response.Content.ReadAsStringAsync());
         (await h.Sim.GetFromJsonAsync<JsonElement>("/_sim/faults")).GetProperty("faults").GetProperty("error").ValueKind
             .Should().Be(JsonValueKind.Null, "both injected failures were consumed by retries");
     }
