@@ -11,7 +11,7 @@ using Cmp.ControlPlane.Workers;
 using Cmp.Data;
 using Cmp.Hosting.Auth;
 using Cmp.Hosting.Configuration;
-using Cmp.Hosting.Http;
+using Cmp.Runner.Client;
 
 namespace Cmp.ControlPlane.Extensions;
 
@@ -46,7 +46,7 @@ public static class ControlPlaneExtensions
 
         services.AddSingleton<FlowTemplateCatalog>();
         services.AddSingleton<ProvisioningSignal>();
-        services.AddCmpHttpClient(config, RunnerFlowDeployer.ClientName).WithServiceToken(config);
+        services.AddRunnerClient(config);
         services.AddScoped<IFlowDeployer, RunnerFlowDeployer>();
 
         if (config.GetValue("Workers:Enabled", true))

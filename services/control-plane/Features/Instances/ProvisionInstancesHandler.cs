@@ -47,9 +47,9 @@ sealed class ProvisionInstancesHandler(
         {
             outcome = deleting ? await flows.DeleteAsync(instance.FlowId, ct) : await ImportAsync(instance, ct);
         }
-        catch (Exception e) when (e is HttpRequestException or TimeoutException or Polly.CircuitBreaker.BrokenCircuitException or Polly.Timeout.TimeoutRejectedException)
+        catch (Exception e) when (Cmp.Hosting.Http.RemoteErrors.IsTransport(e) && !ct.IsCancellationRequested)
         {
-            outcome = Error.Transient("runner_unreachable", $"the runner could not be reached: {e.GetType().Name}");
+            outcome = Cmp.Hosting.Http.RemoteErrors.FromException(e, "runner");
         }
         await RecordAsync(id, deleting, outcome, ct);
     }
