@@ -28,6 +28,7 @@ public sealed class ControlPlaneHost : IAsyncDisposable
         var settings = host.Identity.AuthSettings();
         foreach (var (k, v) in host.Identity.ServiceAuthSettings("cmp-control-plane")) settings[k] = v;
         settings["ConnectionStrings:ControlPlane"] = host.Database;
+        settings["Http:runner:BaseAddress"] = "http://127.0.0.1:9";   // unused: flows go to the fake deployer
         settings["Provisioning:BaseDelay"] = "00:00:00.050";
         settings["Provisioning:MaxDelay"] = "00:00:00.200";
         settings["Provisioning:PollInterval"] = "00:00:00.100";

@@ -57,6 +57,7 @@ public sealed class ControlPlaneServiceTests(PostgresFixture pg) : IAsyncLifetim
         psi.Environment["ConnectionStrings__ControlPlane"] = target;
         psi.Environment["Auth__Authority"] = _host.Identity.Server.Issuer;
         foreach (var (k, v) in _host.Identity.ServiceAuthSettings("cmp-control-plane")) psi.Environment[k.Replace(":", "__")] = v;
+        psi.Environment["Http__runner__BaseAddress"] = "http://127.0.0.1:9";
         psi.Environment["DOTNET_ENVIRONMENT"] = "Testing";
 
         using var process = Process.Start(psi)!;
