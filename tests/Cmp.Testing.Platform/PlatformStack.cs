@@ -1,6 +1,3 @@
-using System.Net.Http.Json;
-using Cmp.ControlPlane.Contracts;
-using Cmp.Hosting;
 using Cmp.Provisioner.Features.InstallSaleorApp;
 using Cmp.Testing.Hosting;
 using Cmp.Testing.Postgres;
@@ -169,11 +166,7 @@ public sealed class PlatformStack : IAsyncDisposable
     async Task SeedOfferingsAsync()
     {
         using var admin = ControlPlane.CreateHttpClient(await Identity.AdminTokenAsync());
-        foreach (var (sku, spec) in DemoOfferings.All)
-        {
-            using var r = await admin.PutAsJsonAsync($"/v1/offerings/{sku}", spec, CmpDefaults.Json);
-            if (!r.IsSuccessStatusCode) throw new InvalidOperationException($"offering {sku}: {(int)r.StatusCode} {await r.Content.ReadAsStringAsync()}");
-        }
+        await DemoOfferings.DeclareAsync(admin);
     }
 
     ServiceFactory<T> Start<T>(ServiceFactory<T> factory) where T : class
