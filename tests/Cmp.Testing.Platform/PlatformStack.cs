@@ -114,6 +114,10 @@ public sealed class PlatformStack : IAsyncDisposable
         p["Inbox:MaxDelay"] = "00:00:01";
         p["Inbox:PollInterval"] = "00:00:00.200";
         p["Inbox:Lease"] = "00:00:05";
+        // Fast retries burn attempts quickly, so allow many; and let open circuits close again within a test's patience.
+        p["Inbox:MaxAttempts"] = "200";
+        p["Http:control-plane:BreakDuration"] = "00:00:02";
+        p["Http:saleor:BreakDuration"] = "00:00:02";
         foreach (var (k, v) in _options.ProvisionerSettings) p[k] = v;
         return p;
     }
