@@ -29,12 +29,12 @@ public sealed record PlatformOptions
 public sealed class PlatformStack : IAsyncDisposable
 {
     readonly List<IAsyncDisposable> _owned = [];
-    readonly PostgresFixture _pg;
+    readonly Func<string, Task<string>> _createDatabase;
     readonly PlatformOptions _options;
 
-    PlatformStack(PostgresFixture pg, PlatformOptions options)
+    PlatformStack(Func<string, Task<string>> createDatabase, PlatformOptions options)
     {
-        _pg = pg;
+        _createDatabase = createDatabase;
         _options = options;
     }
 
@@ -51,9 +51,13 @@ public sealed class PlatformStack : IAsyncDisposable
     public string ProvisionerDatabase { get; private set; } = "";
     public SaleorShopper Shopper { get; private set; } = null!;
 
-    public static async Task<PlatformStack> StartAsync(PostgresFixture pg, PlatformOptions? options = null)
+    public static Task<PlatformStack> StartAsync(PostgresFixture pg, PlatformOptions? options = null) =>
+        StartAsync(pg.CreateDatabaseAsync, options);
+
+    /// <param name="createDatabase">Creates a fresh database named after the prefix and returns its connection string.</param>
+    public static async Task<PlatformStack> StartAsync(Func<string, Task<string>> createDatabase, PlatformOptions? options = null)
     {
-        var stack = new PlatformStack(pg, options ?? new PlatformOptions());
+        var stack = new PlatformStack(createDatabase, options ?? new PlatformOptions());
         try
         {
             await stack.StartAllAsync();
@@ -80,7 +84,7 @@ public sealed class PlatformStack : IAsyncDisposable
         runner["Langflow:ApiKey"] = "sk-dev-langflow";
         Runner = Start(new ServiceFactory<Cmp.Runner.Program>(runner));
 
-        ControlPlaneDatabase = await _pg.CreateDatabaseAsync("platform_cp");
+        ControlPlaneDatabase = await _createDatabase("platform_cp");
         var cp = Identity.AuthSettings();
         foreach (var (k, v) in Identity.ServiceAuthSettings("cmp-control-plane")) cp[k] = v;
         cp["ConnectionStrings:ControlPlane"] = ControlPlaneDatabase;
@@ -97,7 +101,7 @@ public sealed class PlatformStack : IAsyncDisposable
         ProvisionerUrl = new Uri($"http://127.0.0.1:{port}");
         SaleorAppToken = await InstallSaleorAsync(ProvisionerUrl);
 
-        ProvisionerDatabase = await _pg.CreateDatabaseAsync("platform_prov");
+        ProvisionerDatabase = await _createDatabase("platform_prov");
         await StartProvisionerAsync();
     }
 
