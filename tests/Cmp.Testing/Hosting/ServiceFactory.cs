@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Hosting;
 
 namespace Cmp.Testing.Hosting;
 
@@ -20,6 +21,21 @@ public sealed class ServiceFactory<TEntryPoint>(IReadOnlyDictionary<string, stri
         StartServer();
         Url = ClientOptions.BaseAddress;
         return Url;
+    }
+
+    /// <summary>
+    /// The service's project folder is its content root (where appsettings.json lives). Test projects learn it from
+    /// attributes Mvc.Testing generates; other hosts (benchmarks) find it here, by the project file's name.
+    /// </summary>
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        var name = typeof(TEntryPoint).Assembly.GetName().Name;
+        var services = Path.Combine(RepoPaths.Root, "services");
+        var project = Directory.Exists(services)
+            ? Directory.GetFiles(services, name + ".csproj", SearchOption.AllDirectories).FirstOrDefault()
+            : null;
+        if (project is not null) builder.UseContentRoot(Path.GetDirectoryName(project)!);
+        return base.CreateHost(builder);
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
