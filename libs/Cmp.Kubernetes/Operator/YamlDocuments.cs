@@ -33,9 +33,10 @@ public static class YamlDocuments
         IList<object?> list => new JsonArray(list.Select(ToNode).ToArray()),
         string s => JsonValue.Create(s),
         bool b => JsonValue.Create(b),
-        int i => JsonValue.Create((long)i),
-        long l => JsonValue.Create(l),
-        double d => JsonValue.Create(d),
+        // YamlDotNet picks the smallest fitting type (200 comes back as a byte): normalize every integer to long.
+        byte or sbyte or short or ushort or int or uint or long => JsonValue.Create(Convert.ToInt64(value, CultureInfo.InvariantCulture)),
+        ulong ul => JsonValue.Create(ul),
+        float or double => JsonValue.Create(Convert.ToDouble(value, CultureInfo.InvariantCulture)),
         decimal m => JsonValue.Create(m),
         _ => JsonValue.Create(Convert.ToString(value, CultureInfo.InvariantCulture)),
     };

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
@@ -85,11 +86,10 @@ public static class Yaml
         IList<object?> list => new JsonArray(list.Select(ToNode).ToArray()),
         string s => JsonValue.Create(s),
         bool b => JsonValue.Create(b),
-        int i => JsonValue.Create(i),
-        long l => JsonValue.Create(l),
+        // YamlDotNet picks the smallest fitting type (200 comes back as a byte): normalize every integer to long.
+        byte or sbyte or short or ushort or int or uint or long => JsonValue.Create(Convert.ToInt64(value, CultureInfo.InvariantCulture)),
         ulong ul => JsonValue.Create(ul),
-        double d => JsonValue.Create(d),
-        float f => JsonValue.Create(f),
+        float or double => JsonValue.Create(Convert.ToDouble(value, CultureInfo.InvariantCulture)),
         decimal m => JsonValue.Create(m),
         _ => JsonValue.Create(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)),
     };
