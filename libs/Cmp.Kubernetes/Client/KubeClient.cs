@@ -37,6 +37,7 @@ public sealed class KubeClient : IKubeClient
         _http.Timeout = Timeout.InfiniteTimeSpan;   // per-request timeouts below; watches stream for minutes
         DefaultNamespace = defaultNamespace;
         _settings = settings ?? new KubeClientSettings();
+        if (!_http.DefaultRequestHeaders.UserAgent.Any()) _http.DefaultRequestHeaders.UserAgent.ParseAdd(_settings.UserAgent);
         _log = log ?? NullLogger<KubeClient>.Instance;
         _reads = BuildPipeline(_settings, retry: true);
         _writes = BuildPipeline(_settings, retry: false);
@@ -353,6 +354,9 @@ public sealed class KubeClientSettings
     public int MaxRetries { get; set; } = 3;
 
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Sent as User-Agent: API server audit logs and metrics name clients by it.</summary>
+    public string UserAgent { get; set; } = $"cmp-kubernetes/{typeof(KubeClient).Assembly.GetName().Version?.ToString(3) ?? "0"} ({Environment.OSVersion.Platform}; {System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture})";
 
     /// <summary>How long past the server's watch timeout a silent watch is given before it is abandoned.</summary>
     public TimeSpan WatchIdleGrace { get; set; } = TimeSpan.FromSeconds(30);

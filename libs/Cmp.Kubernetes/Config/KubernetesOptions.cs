@@ -31,5 +31,13 @@ public sealed class KubernetesOptions
 
     public int MaxRetries { get; set; } = 3;
 
-    public KubeClientSettings ToSettings() => new() { RequestTimeout = RequestTimeout, MaxRetries = MaxRetries };
+    /// <summary>User-Agent of this client (default cmp-kubernetes/&lt;version&gt;); set it to the service name for audit logs.</summary>
+    public string? UserAgent { get; set; }
+
+    public KubeClientSettings ToSettings()
+    {
+        var s = new KubeClientSettings { RequestTimeout = RequestTimeout, MaxRetries = MaxRetries };
+        if (!string.IsNullOrEmpty(UserAgent)) s.UserAgent = UserAgent;
+        return s;
+    }
 }

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Cmp.Kubernetes.Model;
+using Cmp.Kubernetes.Operator;
 using Cmp.Primitives;
 
 namespace Cmp.Kubernetes.Resources;
@@ -16,7 +17,7 @@ public static class OfferingKinds
     public const string Credits = "credits";
 }
 
-public sealed partial class AgentOfferingSpec
+public sealed partial class AgentOfferingSpec : ISelfValidating
 {
     public string Sku { get; set; } = "";
 

@@ -130,7 +130,7 @@ public sealed class ReconcilerIntegrationTests : IAsyncLifetime
         (await _kubectl.CreateAsync(KubeFake.Offering("contended"))).Ok();
 
         await Until("contended", o => ReadyAt(o, 1), "ready despite the conflict");
-        var requests = _api.Requests.All.Where(r => r.PathAndQuery.Contains("/agentofferings/contended", StringComparison.Ordinal)).ToList();
+        var requests = _api.Requests.All.Where(r => r.UserAgent == "only" && r.PathAndQuery.Contains("/agentofferings/contended", StringComparison.Ordinal)).ToList();
         var conflict = requests.FindIndex(r => r is { Method: "PUT", Status: 409 });
         conflict.Should().BeGreaterThanOrEqualTo(0);
         requests.Skip(conflict + 1).Select(r => r.Method).Should().StartWith(["GET", "PUT"], "re-read, then write again");

@@ -100,7 +100,7 @@ public sealed class KubeApiServer : IAsyncDisposable
         }
         finally
         {
-            Requests.Add(new RecordedRequest(ctx.Request.Method, pathAndQuery, ctx.Request.ContentType, ctx.Response.StatusCode));
+            Requests.Add(new RecordedRequest(ctx.Request.Method, pathAndQuery, ctx.Request.ContentType, ctx.Response.StatusCode, ctx.Request.Headers.UserAgent.ToString()));
         }
     }
 

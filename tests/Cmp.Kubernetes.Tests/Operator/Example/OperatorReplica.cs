@@ -54,7 +54,7 @@ public sealed class OperatorReplica : IAsyncDisposable
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) config[k] = v;
         builder.Configuration.AddInMemoryCollection(config);
         var killSwitch = new KillSwitch { InnerHandler = new SocketsHttpHandler() };
-        builder.Services.AddSingleton<IKubeClient>(KubeFake.Client(api, "cmp", new KubeClientSettings { RetryBaseDelay = TimeSpan.FromMilliseconds(20) }, killSwitch));
+        builder.Services.AddSingleton<IKubeClient>(KubeFake.Client(api, "cmp", new KubeClientSettings { RetryBaseDelay = TimeSpan.FromMilliseconds(20), UserAgent = name }, killSwitch));
         builder.Services.AddSingleton(catalog);
         builder.Services.AddSingleton(new ReplicaTag(name));
         var op = builder.Services.AddCmpOperator(builder.Configuration);

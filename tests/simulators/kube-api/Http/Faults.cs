@@ -7,7 +7,7 @@ namespace Cmp.Simulators.KubeApi.Http;
 public sealed record Fault(string? Method, string PathContains, int Status, int Count);
 
 /// <summary>One request the fake served, for assertions about what a client actually sent.</summary>
-public sealed record RecordedRequest(string Method, string PathAndQuery, string? ContentType, int Status);
+public sealed record RecordedRequest(string Method, string PathAndQuery, string? ContentType, int Status, string? UserAgent = null);
 
 public sealed class FaultInjector
 {

@@ -48,7 +48,7 @@ public sealed class TestCertificates : IDisposable
             req.CertificateExtensions.Add(san.Build());
         }
         var serial = RandomNumberGenerator.GetBytes(16);
-        using var signed = req.Create(Ca, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1), serial);
+        using var signed = req.Create(Ca, DateTimeOffset.UtcNow.AddMinutes(-5), Ca.NotAfter.AddMinutes(-1), serial);   // never outlive the CA
         using var withKey = signed.CopyWithPrivateKey(key);
         // Round-trip through PKCS#12 so the private key is usable by SslStream on every platform.
         return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
