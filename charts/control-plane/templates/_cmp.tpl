@@ -10,6 +10,14 @@ are not built by Argo CD (an umbrella's subcharts would render without them).
 {{- end -}}
 
 {{- define "cmp.fullname" -}}
+{{- $name := include "cmp.fullnameUnchecked" . -}}
+{{- if not (regexMatch "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$" $name) -}}
+{{- fail (printf "%q is not a valid object name (lower-case DNS label): check nameOverride/fullnameOverride, and never alias these charts" $name) -}}
+{{- end -}}
+{{- $name -}}
+{{- end -}}
+
+{{- define "cmp.fullnameUnchecked" -}}
 {{- if .Values.fullnameOverride -}}
 {{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" -}}
 {{- else -}}
@@ -522,9 +530,12 @@ dns: {namespace: kube-system, podLabels: {k8s-app: kube-dns}, ports: [{port: 53,
 ingressController: {namespace: ingress-nginx, podLabels: {app.kubernetes.io/name: ingress-nginx}}
 keycloak: {namespace: keycloak, podLabels: {app.kubernetes.io/name: keycloakx}, ports: [8080]}
 saleor: {namespace: saleor, podLabels: {app.kubernetes.io/name: saleor, app.kubernetes.io/component: api}, ports: [8000]}
+saleorWebhooks: {namespace: saleor, podLabels: {app.kubernetes.io/name: saleor}}
 langflow: {namespace: langflow, podLabels: {app.kubernetes.io/name: langflow-runtime}, ports: [7860]}
 postgres: {podLabels: {cnpg.io/cluster: cmp-db}, ports: [5432]}
-kubeApiServer: {cidrs: [0.0.0.0/0], ports: [443, 6443]}
+# The API server is not a pod: policies see its endpoint address (kind: the node, 172.18.0.0/16; managed clusters: a
+# private address). Private ranges by default; narrow to the real endpoint in production (kubectl get endpoints kubernetes).
+kubeApiServer: {cidrs: [10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16], ports: [443, 6443]}
 https: {cidrs: [0.0.0.0/0], except: [10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16], ports: [443]}
 {{- end -}}
 
