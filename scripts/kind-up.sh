@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make kind-up: the whole platform on a local KinD cluster, deployed by Argo CD from Git.
-# Needs: Docker (running, ~8 GB memory), kind >= 0.27, kubectl >= 1.31, helm >= 3.14, git, openssl, internet.
+# Needs: Docker (running, ~8 GB memory), kind >= 0.27, kubectl >= 1.31, git, openssl, internet (helm is optional).
 # Every step is idempotent: run it again to rebuild the images and roll them out.
 #
 # Settings (environment):
@@ -24,11 +24,11 @@ step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 die() { printf '\033[31merror:\033[0m %s\n' "$*" >&2; exit 1; }
 
 step "1/9 Prerequisites"
-for tool in docker kind kubectl helm git openssl; do
+for tool in docker kind kubectl git openssl; do
   command -v "$tool" >/dev/null || die "$tool is not installed (see README: Deploy on KinD with Argo CD)"
 done
 docker info >/dev/null 2>&1 || die "the Docker daemon is not running"
-echo "docker $(docker version --format '{{.Server.Version}}'), $(kind version), kubectl $(kubectl version --client -o json | sed -n 's/.*"gitVersion": "\(v[^"]*\)".*/\1/p' | head -1), helm $(helm version --short)"
+echo "docker $(docker version --format '{{.Server.Version}}'), $(kind version), kubectl $(kubectl version --client -o json | sed -n 's/.*"gitVersion": "\(v[^"]*\)".*/\1/p' | head -1)"
 
 GIT_URL=${CMP_GIT_URL:-$(git remote get-url origin 2>/dev/null || true)}
 [ -n "$GIT_URL" ] || die "no Git remote 'origin': set CMP_GIT_URL to a repository Argo CD can read"
