@@ -54,6 +54,9 @@ public sealed class FileResourceSource<T> : IResourceSource<T> where T : KubeObj
 
     public async Task RunAsync(Action<string> enqueue, CancellationToken ct)
     {
+        // A new run (e.g. after a restart of the controllers) reconciles everything already loaded, then follows the files.
+        foreach (var key in CachedKeys) enqueue(key);
+        _fingerprint = null;
         while (!ct.IsCancellationRequested)
         {
             var fingerprint = Fingerprint();

@@ -15,23 +15,36 @@ namespace Cmp.Kubernetes.Operator;
 public sealed class KubeResourceSource<T>(IKubeClient client, string? ns, string? labelSelector, TimeSpan watchTimeout, ILogger log)
     : IResourceSource<T> where T : KubeObject, IKubeResource
 {
-    readonly Informer<T> _informer = new(client, ns, labelSelector, watchTimeout, log);
+    Informer<T> _informer = new(client, ns, labelSelector, watchTimeout, log);
 
     public IKubeClient Client => client;
 
+    /// <summary>The informer of the current run (a new one per run: each leadership term starts from a fresh list).</summary>
     public Informer<T> Informer => _informer;
 
     public bool HasSynced => _informer.HasSynced;
 
     public IReadOnlyCollection<string> CachedKeys => _informer.Keys.ToList();
 
-    public Task RunAsync(Action<string> enqueue, CancellationToken ct)
+    public async Task RunAsync(Action<string> enqueue, CancellationToken ct)
     {
-        _informer.Changed += (type, old, current) =>
+        // A fresh cache per run: its initial list reports every object as added, so a replica that leads again after
+        // losing the Lease reconciles everything, not only what changed since its last term.
+        var informer = new Informer<T>(client, ns, labelSelector, watchTimeout, log);
+        _informer = informer;
+        void OnChange(WatchEventType type, T? old, T current)
         {
             if (type != WatchEventType.Modified || old is null || MattersForReconcile(old, current)) enqueue(current.Key);
-        };
-        return _informer.RunAsync(ct);
+        }
+        informer.Changed += OnChange;
+        try
+        {
+            await informer.RunAsync(ct);
+        }
+        finally
+        {
+            informer.Changed -= OnChange;
+        }
     }
 
     public T? GetCached(string key) => _informer.Get(key) is { } o ? KubeJson.Clone(o) : null;

@@ -171,13 +171,15 @@ public sealed class ReconcilerIntegrationTests : IAsyncLifetime
     [Fact]
     public async Task After_the_watch_history_is_compacted_the_informer_relists_and_misses_nothing()
     {
-        var replica = await Start();
+        // No leader election here: the outage must end the watch, not the leadership term (which would start a fresh informer).
+        var replica = await Start(new() { ["Operator:LeaderElection:Enabled"] = "false" });
         (await _kubectl.CreateAsync(KubeFake.Offering("before", "CSA-BASIC"))).Ok();
         await Until("before", o => ReadyAt(o, 1), "ready");
         var source = (KubeResourceSource<AgentOffering>)((Controller<AgentOffering, ExampleOfferingReconciler>)replica.Status.Controllers[0]).Source;
 
         replica.Partition(true);
-        await Poller.UntilAsync(() => Task.FromResult(_api.Store.OpenWatches <= 1), "the operator's watch to drop");
+        _api.Store.CloseWatches();   // the API server drops the connections; reconnecting fails while partitioned
+        await Poller.UntilAsync(() => Task.FromResult(_api.Store.OpenWatches == 0), "the operator's watches to be gone");
         (await _kubectl.CreateAsync(KubeFake.Offering("during", "KBA-PRO"))).Ok();
         (await _kubectl.DeleteAsync<AgentOffering>("before")).Ok();
         _api.Store.Compact();
