@@ -14,6 +14,11 @@ public sealed class ApiHandler(ObjectStore store, KubeApiServerOptions options)
     public async Task HandleAsync(HttpContext ctx)
     {
         var request = ctx.Request;
+        if (request.Method == "GET" && Discovery.Answer(request.Path.Value ?? "/", store.Registry) is { } discovery)
+        {
+            await WriteAsync(ctx, 200, discovery);
+            return;
+        }
         var target = Resolve(request.Path.Value ?? "/");
         var method = request.Method;
         if (target is null)
@@ -29,10 +34,14 @@ public sealed class ApiHandler(ObjectStore store, KubeApiServerOptions options)
                 await WatchAsync(ctx, d, ns);
                 return;
             case "GET" when name is null:
-                await WriteAsync(ctx, 200, store.List(d, ns, q["labelSelector"], q["fieldSelector"], Int(q["limit"]), q["continue"]));
+                var list = store.List(d, ns, q["labelSelector"], q["fieldSelector"], Int(q["limit"]), q["continue"]);
+                await WriteAsync(ctx, 200, Tables.Wanted(request.Headers.Accept)
+                    ? Tables.From(d, list["items"]!.AsArray().Select(i => i!.AsObject()), list["metadata"]!["resourceVersion"]!.GetValue<string>(), options.Clock.GetUtcNow())
+                    : list);
                 return;
             case "GET" when sub is null or "status":
-                await WriteAsync(ctx, 200, store.Get(d, ns, name!));
+                var one = store.Get(d, ns, name!);
+                await WriteAsync(ctx, 200, Tables.Wanted(request.Headers.Accept) ? Tables.From(d, [one], null, options.Clock.GetUtcNow()) : one);
                 return;
             case "POST" when name is null:
                 RequireNamespace(d, ns);

@@ -14,6 +14,12 @@ public sealed record ResourceDefinition(string Group, string Version, string Plu
     /// <summary>The served version's <c>openAPIV3Schema</c> (null = no validation, nothing pruned).</summary>
     public JsonObject? Schema { get; init; }
 
+    public IReadOnlyList<string> ShortNames { get; init; } = [];
+
+    /// <summary>The served version's <c>additionalPrinterColumns</c> (what <c>kubectl get</c> shows).</summary>
+    public JsonArray? PrinterColumns { get; init; }
+    public IReadOnlyList<string> Categories { get; init; } = [];
+
     public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
     public string Key => $"{Group}/{Version}/{Plural}";
     public string GroupResource => Group.Length == 0 ? Plural : $"{Plural}.{Group}";

@@ -59,6 +59,9 @@ public sealed class ResourceRegistry
                 IsCustom = true,
                 HasStatusSubresource = v["subresources"]?["status"] is not null,
                 Schema = v["schema"]?["openAPIV3Schema"]?.AsObject(),
+                PrinterColumns = v["additionalPrinterColumns"]?.DeepClone().AsArray(),
+                ShortNames = (names["shortNames"] as JsonArray)?.Select(n => n!.GetValue<string>()).ToList() ?? [],
+                Categories = (names["categories"] as JsonArray)?.Select(n => n!.GetValue<string>()).ToList() ?? [],
             });
         }
     }
