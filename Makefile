@@ -32,7 +32,7 @@ demo: build ## start the platform (or reuse `make dev`), run the purchase-to-run
 $(HELM):
 	@bash $(REFERENCE_DIR)/k8s/get-helm.sh $(HELM) >/dev/null
 
-kind-up: ## the whole platform on a local KinD cluster via Argo CD (needs docker, kind, kubectl, helm; see README)
+kind-up: ## the whole platform on a local KinD cluster via Argo CD (needs docker, kind, kubectl; see README)
 	@bash scripts/kind-up.sh
 
 kind-down: ## delete the local KinD cluster
