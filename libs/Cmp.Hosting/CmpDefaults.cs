@@ -33,7 +33,7 @@ public static class CmpDefaults
         builder.Services.AddHealthChecks();
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.Configure<JsonOptions>(o => ConfigureJson(o.SerializerOptions));
+        builder.Services.Configure<JsonOptions>(o => ConfigureJson(o.SerializerOptions, strict: true));
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
@@ -42,18 +42,26 @@ public static class CmpDefaults
         return builder;
     }
 
-    /// <summary>The JSON conventions of every CMP API: snake_case names, enums as strings, no nulls written.</summary>
-    public static JsonSerializerOptions ConfigureJson(JsonSerializerOptions o)
+    /// <summary>
+    /// The JSON conventions of every CMP API: snake_case names, enums as strings, no nulls written. Servers read
+    /// strictly (<paramref name="strict"/>): a missing required field, a null where the type says non-null, or a field
+    /// we do not know (a typo) is a 400 naming the field. Clients read leniently, so a service can add or omit
+    /// optional response fields without breaking its callers.
+    /// </summary>
+    public static JsonSerializerOptions ConfigureJson(JsonSerializerOptions o, bool strict)
     {
         o.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
         o.DictionaryKeyPolicy = null;
         o.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         o.Converters.Add(new JsonStringEnumConverter());
+        o.RespectNullableAnnotations = strict;
+        o.RespectRequiredConstructorParameters = strict;
+        o.UnmappedMemberHandling = strict ? JsonUnmappedMemberHandling.Disallow : JsonUnmappedMemberHandling.Skip;
         return o;
     }
 
-    /// <summary>A standalone copy of the API JSON options, for clients that talk to CMP services.</summary>
-    public static readonly JsonSerializerOptions Json = ConfigureJson(new JsonSerializerOptions(JsonSerializerDefaults.Web));
+    /// <summary>The API JSON options for clients that talk to CMP services (lenient reading).</summary>
+    public static readonly JsonSerializerOptions Json = ConfigureJson(new JsonSerializerOptions(JsonSerializerDefaults.Web), strict: false);
 
     public static WebApplication UseCmpDefaults(this WebApplication app)
     {

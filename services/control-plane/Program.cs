@@ -1,4 +1,3 @@
-using Cmp.ControlPlane.Apis;
 using Cmp.ControlPlane.Extensions;
 using Cmp.Hosting;
 
@@ -21,7 +20,7 @@ public sealed class Program
         }
 
         app.UseCmpDefaults();
-        app.MapOfferingsApi();
+        app.MapControlPlaneApis();
         await app.RunAsync();
     }
 }

@@ -1,5 +1,6 @@
-using Cmp.Runner.Extensions;
 using Cmp.Hosting;
+using Cmp.Runner.Apis;
+using Cmp.Runner.Extensions;
 
 namespace Cmp.Runner;
 
@@ -13,6 +14,8 @@ public sealed class Program
 
         var app = builder.Build();
         app.UseCmpDefaults();
+        app.MapRunsApi();
+        app.MapFlowsApi();
         await app.RunAsync();
     }
 }

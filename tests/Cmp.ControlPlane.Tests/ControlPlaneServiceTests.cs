@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Cmp.Testing.Hosting;
 using Cmp.Testing.Postgres;
 
 namespace Cmp.ControlPlane.Tests;
@@ -10,30 +9,16 @@ namespace Cmp.ControlPlane.Tests;
 /// <summary>The control plane as a running service: real Kestrel, real PostgreSQL, real tokens.</summary>
 public sealed class ControlPlaneServiceTests(PostgresFixture pg) : IAsyncLifetime
 {
-    readonly IdentityFixture _identity = new();
-    ServiceFactory<Cmp.ControlPlane.Program> _service = null!;
-    string _db = "";
+    ControlPlaneHost _host = null!;
 
-    public async ValueTask InitializeAsync()
-    {
-        await _identity.InitializeAsync();
-        _db = await pg.CreateDatabaseAsync("cp_service");
-        var settings = _identity.AuthSettings();
-        settings["ConnectionStrings:ControlPlane"] = _db;
-        _service = new ServiceFactory<Cmp.ControlPlane.Program>(settings);
-        _service.Start();
-    }
+    public async ValueTask InitializeAsync() => _host = await ControlPlaneHost.StartAsync(pg);
 
-    public async ValueTask DisposeAsync()
-    {
-        await _service.DisposeAsync();
-        await _identity.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
 
     [Fact]
     public async Task It_migrates_on_startup_and_reports_ready()
     {
-        using var client = _service.CreateHttpClient();
+        using var client = _host.Service.CreateHttpClient();
 
         var ready = await client.GetAsync("/readyz");
 
@@ -43,20 +28,21 @@ public sealed class ControlPlaneServiceTests(PostgresFixture pg) : IAsyncLifetim
     }
 
     [Fact]
-    public async Task It_serves_its_openapi_document()
+    public async Task It_serves_its_openapi_document_with_every_api()
     {
-        using var client = _service.CreateHttpClient();
+        using var client = _host.Service.CreateHttpClient();
 
         var doc = await client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
 
-        doc.GetProperty("paths").TryGetProperty("/v1/offerings", out _).Should().BeTrue();
+        var paths = doc.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
+        paths.Should().Contain(["/v1/offerings", "/v1/tenants", "/v1/tenants/{id}/credits", "/v1/instances/{id}/keys", "/v1/reservations/{id}/commit", "/v1/keys/verify"]);
     }
 
     [Fact]
     public async Task Its_api_needs_a_token()
     {
-        using var anonymous = _service.CreateHttpClient();
-        using var admin = _service.CreateHttpClient(await _identity.AdminTokenAsync());
+        using var anonymous = _host.Service.CreateHttpClient();
+        using var admin = await _host.AdminAsync();
 
         (await anonymous.GetAsync("/v1/offerings")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
         (await admin.GetAsync("/v1/offerings")).StatusCode.Should().Be(HttpStatusCode.OK);
@@ -69,7 +55,9 @@ public sealed class ControlPlaneServiceTests(PostgresFixture pg) : IAsyncLifetim
         var dll = typeof(Cmp.ControlPlane.Program).Assembly.Location;
         var psi = new ProcessStartInfo("dotnet", [dll, "migrate"]) { RedirectStandardOutput = true, RedirectStandardError = true };
         psi.Environment["ConnectionStrings__ControlPlane"] = target;
-        psi.Environment["Auth__Authority"] = _identity.Server.Issuer;
+        psi.Environment["Auth__Authority"] = _host.Identity.Server.Issuer;
+        foreach (var (k, v) in _host.Identity.ServiceAuthSettings("cmp-control-plane")) psi.Environment[k.Replace(":", "__")] = v;
+        psi.Environment["Http__runner__BaseAddress"] = "http://127.0.0.1:9";
         psi.Environment["DOTNET_ENVIRONMENT"] = "Testing";
 
         using var process = Process.Start(psi)!;
@@ -81,6 +69,18 @@ public sealed class ControlPlaneServiceTests(PostgresFixture pg) : IAsyncLifetim
         await using var c = new Npgsql.NpgsqlConnection(target);
         await c.OpenAsync();
         await using var cmd = new Npgsql.NpgsqlCommand("SELECT count(*) FROM \"__EFMigrationsHistory\"", c);
-        ((long)(await cmd.ExecuteScalarAsync())!).Should().BeGreaterThan(0);
+        ((long)(await cmd.ExecuteScalarAsync())!).Should().Be(2);
+    }
+
+    [Fact]
+    public async Task A_missing_connection_string_stops_startup_with_a_clear_message()
+    {
+        var settings = _host.Identity.AuthSettings();
+        var factory = new Cmp.Testing.Hosting.ServiceFactory<Cmp.ControlPlane.Program>(settings);
+
+        var act = () => factory.Start();
+
+        act.Should().Throw<InvalidOperationException>().WithMessage("*ConnectionStrings:ControlPlane*");
+        await factory.DisposeAsync();
     }
 }

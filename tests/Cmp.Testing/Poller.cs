@@ -10,6 +10,11 @@ public static class Poller
         await ValueAsync(async () => await probe() ? true : (bool?)null, what, timeout, interval);
     }
 
+    /// <summary>Polls until <paramref name="probe"/> returns a value (for value types: <c>T?</c> with a value).</summary>
+    public static async Task<T> StructAsync<T>(Func<Task<T?>> probe, string what, TimeSpan? timeout = null, TimeSpan? interval = null)
+        where T : struct =>
+        (await ValueAsync<object>(async () => await probe() is { } v ? v : null, what, timeout, interval) as T?)!.Value;
+
     /// <summary>Polls until <paramref name="probe"/> returns a non-null value and returns it.</summary>
     public static async Task<T> ValueAsync<T>(Func<Task<T?>> probe, string what, TimeSpan? timeout = null, TimeSpan? interval = null)
     {

@@ -1,5 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Cmp.Saleor.Client;
+using Cmp.Saleor.Webhooks;
+using Cmp.Testing.Simulators;
 using Spectre.Console;
 
 namespace Cmp.Dev;
@@ -23,8 +26,9 @@ public sealed class DemoScenario(DevPorts ports)
             ("Every service is ready", PlatformReadyAsync),
             ("Platform team signs in (client credentials, cmp-cli)", AdminSignsInAsync),
             ("Buyer signs in (password grant, buyer@example.com)", BuyerSignsInAsync),
-            ("Saleor app, webhooks and demo catalog are installed", _ => throw new DemoStopsHereException(
-                "the Saleor installer and the purchase → provision flow (issues #3 and #4) have not landed yet")),
+            ("Saleor app, webhooks and demo catalog are installed", SaleorInstalledAsync),
+            ("Buyer pays for CSA-PRO and CREDITS-500 in Saleor; the order is provisioned", _ => throw new DemoStopsHereException(
+                "the purchase → provision flow (issue #4) has not landed yet")),
         };
         var n = 0;
         foreach (var (title, run) in steps)
@@ -78,6 +82,42 @@ public sealed class DemoScenario(DevPorts ports)
         var token = await TokenAsync(new() { ["grant_type"] = "password", ["client_id"] = "cmp-web", ["username"] = "buyer@example.com", ["password"] = "buyer" }, ct);
         return $"access token of {token.Length} characters";
     }
+
+    /// <summary>What `saleor install` set up, read back from Saleor as staff: the app, its four webhooks aimed at the
+    /// provisioner, and the eight demo products on sale.</summary>
+    async Task<string> SaleorInstalledAsync(CancellationToken ct)
+    {
+        var saleor = SaleorClientFactory.Create(new Uri($"{DevPorts.Loopback(ports.Saleor)}graphql/"));
+        var login = await saleor.ExecuteAsync<JsonElement>("TokenCreate", new { email = SaleorSimulator.AdminEmail, password = SaleorSimulator.AdminPassword }, ct);
+        var staff = saleor.WithToken(Must(login).GetProperty("tokenCreate").GetProperty("token").GetString());
+        var apps = Must(await staff.ExecuteAsync<JsonElement>("Apps", new { search = "cmp-provisioner" }, ct)).GetProperty("apps").GetProperty("edges").EnumerateArray()
+            .Select(e => e.GetProperty("node")).Where(a => a.GetProperty("identifier").GetString() == "cmp-provisioner").ToList();
+        if (apps.Count != 1) throw new InvalidOperationException("Saleor has no cmp-provisioner app");
+        var app = apps[0];
+        var hooks = Must(await staff.ExecuteAsync<JsonElement>("AppWebhooks", new { id = app.GetProperty("id").GetString() }, ct))
+            .GetProperty("app").GetProperty("webhooks").EnumerateArray().ToList();
+        var provisioner = DevPorts.Loopback(ports.Provisioner).ToString().TrimEnd('/');
+        foreach (var expected in SaleorWebhooks.All)
+        {
+            if (!hooks.Any(h => h.GetProperty("name").GetString() == expected.Name && h.GetProperty("isActive").GetBoolean()
+                                && h.GetProperty("targetUrl").GetString() == provisioner + expected.Path))
+                throw new InvalidOperationException($"webhook {expected.Name} → {provisioner}{expected.Path} is missing or inactive");
+        }
+        var skus = new[] { "CSA-BASIC", "CSA-PRO", "KBA-BASIC", "KBA-PRO", "CREDITS-100", "CREDITS-500", "CMP-MUG", "CMP-HOODIE" };
+        var prices = new List<string>();
+        foreach (var sku in skus)
+        {
+            // Anonymous, as a buyer or an AI agent sees the catalog: published, purchasable, priced.
+            var variant = Must(await saleor.ExecuteAsync<JsonElement>("CatalogVariant", new { sku, channel = "default-channel" }, ct)).GetProperty("productVariant");
+            if (variant.ValueKind != JsonValueKind.Object) throw new InvalidOperationException($"{sku} is not on sale in default-channel");
+            prices.Add($"{sku} {variant.GetProperty("pricing").GetProperty("price").GetProperty("gross").GetProperty("amount").GetDecimal():0.00}");
+        }
+        var permissions = string.Join(",", app.GetProperty("permissions").EnumerateArray().Select(p => p.GetProperty("code").GetString()));
+        return $"app cmp-provisioner ({permissions}), {hooks.Count} webhooks → provisioner, {skus.Length} products: {string.Join(", ", prices)}";
+    }
+
+    static JsonElement Must(Cmp.Primitives.Result<JsonElement> result) =>
+        result.IsSuccess ? result.Value : throw new InvalidOperationException(result.Error.Message);
 
     async Task<string> TokenAsync(Dictionary<string, string> form, CancellationToken ct)
     {

@@ -71,6 +71,10 @@ public sealed class DevStack : IAsyncDisposable
         await Track(await SimulatorProcess.StartNodeAsync("saleor", new Dictionary<string, string?> { ["PORT"] = p.Saleor.ToString() }));
         Endpoints.Add(new("Saleor (simulator)", $"{DevPorts.Loopback(p.Saleor)}graphql/", "admin@example.com / admin"));
 
+        progress("Saleor app, webhooks and demo catalog (saleor install)");
+        var saleorApi = $"{DevPorts.Loopback(p.Saleor)}graphql/";
+        var saleorToken = await InstallSaleorAsync(saleorApi, DevPorts.Loopback(p.Provisioner), ct);
+
         progress("Langflow simulator");
         await Track(await SimulatorProcess.StartNodeAsync("langflow", new Dictionary<string, string?> { ["PORT"] = p.Langflow.ToString() }));
         Endpoints.Add(new("Langflow (simulator)", DevPorts.Loopback(p.Langflow).ToString(), "x-api-key: sk-dev-langflow"));
@@ -93,6 +97,8 @@ public sealed class DevStack : IAsyncDisposable
         await StartService("provisioner", "Cmp.Provisioner", p.Provisioner, common, new()
         {
             ["Http__control-plane__BaseAddress"] = DevPorts.Loopback(p.ControlPlane).ToString(),
+            ["Saleor__ApiUrl"] = saleorApi,
+            ["Saleor__AppToken"] = saleorToken,
         }, "Saleor webhooks (JWS); admin API: cmp-cli token", progress, ct);
         await StartService("gateway", "Cmp.Gateway", p.Gateway, common, new()
         {
@@ -100,6 +106,28 @@ public sealed class DevStack : IAsyncDisposable
             ["Http__runner__BaseAddress"] = DevPorts.Loopback(p.Runner).ToString(),
         }, "instance API key (Bearer cmp_…) or Keycloak token", progress, ct);
         await SavePidsAsync();
+    }
+
+    /// <summary>Runs the provisioner's own installer against the simulator, as an operator would against real Saleor,
+    /// and returns the app token it wrote (the simulator starts empty, so every start is a fresh install).</summary>
+    static async Task<string> InstallSaleorAsync(string apiUrl, Uri provisioner, CancellationToken ct)
+    {
+        var tokenFile = Path.Combine(StateDir, "dev", "saleor-app-token");
+        var psi = new ProcessStartInfo("dotnet", [ServiceProcess.Dll("provisioner", "Cmp.Provisioner"), "saleor", "install",
+            "--api-url", apiUrl, "--email", SaleorSimulator.AdminEmail, "--demo-catalog",
+            "--webhook-target", provisioner.ToString().TrimEnd('/'), "--token-file", tokenFile])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        psi.Environment["SALEOR_PASSWORD"] = SaleorSimulator.AdminPassword;
+        using var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start the Saleor installer");
+        var output = process.StandardOutput.ReadToEndAsync(ct);
+        var errors = process.StandardError.ReadToEndAsync(ct);
+        await process.WaitForExitAsync(ct);
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"saleor install exited with {process.ExitCode}:{Environment.NewLine}{await output}{await errors}");
+        return (await File.ReadAllTextAsync(tokenFile, ct)).Trim();
     }
 
     async Task StartService(string folder, string assembly, int port, Dictionary<string, string?> common,

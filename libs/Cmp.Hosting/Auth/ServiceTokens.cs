@@ -73,11 +73,14 @@ public sealed class ServiceTokenProvider(IHttpClientFactory clients, IOptions<Se
         [property: JsonPropertyName("expires_in")] int ExpiresIn);
 }
 
-/// <summary>Adds this service's bearer token to calls to other CMP services; on a 401, refreshes once and retries.</summary>
+/// <summary>Adds this service's bearer token to calls to other CMP services (unless the request carries its own);
+/// on a 401, refreshes once and retries.</summary>
 public sealed class ServiceTokenHandler(ServiceTokenProvider tokens) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
     {
+        // A request that already carries credentials (a user's token passed on) keeps them.
+        if (request.Headers.Authorization is not null) return await base.SendAsync(request, ct);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await tokens.GetTokenAsync(ct));
         var response = await base.SendAsync(request, ct);
         if (response.StatusCode != System.Net.HttpStatusCode.Unauthorized || !CanResend(request)) return response;

@@ -24,12 +24,15 @@ public sealed class HttpDependencyCheck(IHttpClientFactory clients, string clien
 
 public static class HttpDependencyCheckExtensions
 {
-    /// <summary>Adds a readiness check that calls <paramref name="path"/> through the named (resilient) client.</summary>
-    public static IHealthChecksBuilder AddHttpDependency(this IHealthChecksBuilder builder, string clientName, string path) =>
+    /// <summary>Adds a readiness check that calls <paramref name="path"/> through the named (resilient) client.
+    /// <paramref name="failureStatus"/> Degraded reports a dependency's outage without taking this service out of
+    /// rotation (for services that must keep accepting work they can store and finish later).</summary>
+    public static IHealthChecksBuilder AddHttpDependency(this IHealthChecksBuilder builder, string clientName, string path,
+        HealthStatus failureStatus = HealthStatus.Unhealthy) =>
         builder.Add(new HealthCheckRegistration(
             clientName,
             sp => new HttpDependencyCheck(sp.GetRequiredService<IHttpClientFactory>(), clientName, path),
-            HealthStatus.Unhealthy,
+            failureStatus,
             [HealthEndpoints.ReadyTag],
             TimeSpan.FromSeconds(5)));
 }

@@ -31,7 +31,7 @@ public static class ResiliencePipelines
                 MinimumThroughput = o.MinimumThroughput,
                 SamplingDuration = o.SamplingDuration,
                 BreakDuration = o.BreakDuration,
-                ShouldHandle = a => ValueTask.FromResult(IsTransient(a.Outcome)),
+                ShouldHandle = a => ValueTask.FromResult(IsOutage(a.Outcome)),
             })
             .AddTimeout(o.AttemptTimeout)
             .Build();
@@ -40,6 +40,15 @@ public static class ResiliencePipelines
         outcome.Exception is HttpRequestException or TimeoutRejectedException
         || outcome.Result is { StatusCode: HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests }
         || outcome.Result is { StatusCode: >= HttpStatusCode.InternalServerError };
+
+    /// <summary>
+    /// What the circuit breaker counts: the dependency being unreachable, too slow, or saying it is unavailable.
+    /// A 500 or 502 is one request failing (e.g. one tenant's broken flow behind the runner); counting those would let
+    /// one caller's failures cut everyone off from a healthy dependency.
+    /// </summary>
+    public static bool IsOutage(Outcome<HttpResponseMessage> outcome) =>
+        outcome.Exception is HttpRequestException or TimeoutRejectedException
+        || outcome.Result is { StatusCode: HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout };
 
     /// <summary>Retrying a non-idempotent POST could do the work twice; only retry what is safe to repeat.</summary>
     static bool MayRetry(ResilienceContext context)

@@ -91,6 +91,7 @@ sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<Pr
         BrokenCircuitException => (503, "dependency_unavailable", "A dependency is failing; its circuit is open. Retry later."),
         TimeoutRejectedException => (504, "dependency_timeout", "A dependency did not answer in time."),
         OperationCanceledException => (499, "client_closed_request", "The client closed the request."),
+        Npgsql.NpgsqlException => (503, "database_unavailable", "The service's database is unavailable; retry later."),
         _ => (500, "internal_error", "An unexpected error occurred. The trace id identifies it in the logs."),
     };
 

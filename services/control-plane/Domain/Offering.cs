@@ -19,11 +19,17 @@ public sealed class Offering
     public required string Currency { get; set; }
     /// <summary>Agent plans: the Langflow flow template every instance is created from.</summary>
     public string? FlowTemplate { get; set; }
-    /// <summary>Agent plans: credits granted with each instance. Credit packs: credits per unit.</summary>
+    /// <summary>Agent plans: credits granted with each instance. Credit packs: credits per unit bought.</summary>
     public long CreditsPerUnit { get; set; }
-    /// <summary>Agent plans: credits charged for one run.</summary>
+    /// <summary>Agent plans: the price rule of one run (see <see cref="RunPricing"/>).</summary>
     public long CreditsPerRun { get; set; }
+    public long CreditsPer1kTokens { get; set; }
+    public long MaxCreditsPerRun { get; set; }
     public bool Enabled { get; set; } = true;
+    /// <summary>Where the offering is managed: "api", or "kubernetes" when an AgentOffering resource owns it.</summary>
+    public string ManagedBy { get; set; } = "api";
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
+
+    public RunPricing Pricing => new(CreditsPerRun, CreditsPer1kTokens, MaxCreditsPerRun);
 }

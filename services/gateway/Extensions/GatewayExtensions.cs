@@ -1,24 +1,22 @@
+using Cmp.ControlPlane.Client;
 using Cmp.Hosting.Auth;
 using Cmp.Hosting.Health;
-using Cmp.Hosting.Http;
+using Cmp.Runner.Client;
 
 namespace Cmp.Gateway.Extensions;
 
 /// <summary>Every registration of the gateway, in one place.</summary>
 public static class GatewayExtensions
 {
-    public const string ControlPlaneClient = "control-plane";
-    public const string RunnerClient = "runner";
-
     public static WebApplicationBuilder AddGateway(this WebApplicationBuilder builder)
     {
         var config = builder.Configuration;
         builder.Services.AddCmpAuthentication(config);
-        builder.Services.AddCmpHttpClient(config, ControlPlaneClient).WithServiceToken(config);
-        builder.Services.AddCmpHttpClient(config, RunnerClient).WithServiceToken(config);
+        builder.Services.AddControlPlaneClient(config);
+        builder.Services.AddRunnerClient(config);
         builder.Services.AddHealthChecks()
-            .AddHttpDependency(ControlPlaneClient, "/healthz")
-            .AddHttpDependency(RunnerClient, "/healthz");
+            .AddHttpDependency(ControlPlaneClient.ClientName, "/healthz")
+            .AddHttpDependency("runner", "/healthz");
         return builder;
     }
 }

@@ -34,7 +34,8 @@ public sealed class ResilientHttpClientTests : IAsyncLifetime
                 response.Headers.RetryAfter = "1";
                 return Results.StatusCode(429);
             });
-            app.MapGet("/down", () => Results.StatusCode(500));
+            app.MapGet("/down", () => Results.StatusCode(503));
+            app.MapGet("/broken", () => Results.StatusCode(502));
         }, withAuth: false);
     }
 
@@ -121,10 +122,21 @@ public sealed class ResilientHttpClientTests : IAsyncLifetime
     public async Task The_circuit_opens_after_repeated_failures_and_then_fails_fast()
     {
         var client = Client(new() { ["Http:dep:MinimumThroughput"] = "4", ["Http:dep:MaxRetries"] = "0", ["Http:dep:BreakDuration"] = "00:00:30" });
-        for (var i = 0; i < 4; i++) (await client.GetAsync("down")).StatusCode.Should().Be(HttpStatusCode.InternalServerError);
+        for (var i = 0; i < 4; i++) (await client.GetAsync("down")).StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
 
         var act = () => client.GetAsync("down");
 
         await act.Should().ThrowAsync<BrokenCircuitException>();
+    }
+
+    [Fact]
+    public async Task Failures_of_single_requests_do_not_open_the_circuit()
+    {
+        var client = Client(new() { ["Http:dep:MinimumThroughput"] = "4", ["Http:dep:MaxRetries"] = "0", ["Http:dep:BreakDuration"] = "00:00:30" });
+        for (var i = 0; i < 8; i++) (await client.GetAsync("broken")).StatusCode.Should().Be(HttpStatusCode.BadGateway);
+
+        var response = await client.GetAsync("flaky/after-broken/0");
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
     }
 }

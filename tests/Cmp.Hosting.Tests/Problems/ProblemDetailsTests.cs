@@ -59,6 +59,24 @@ public sealed class ProblemDetailsTests(ProblemDetailsTests.Fixture fixture) : I
     }
 
     [Fact]
+    public async Task An_unknown_field_is_400_naming_the_field()
+    {
+        var response = await _client.PostAsync("/orders", new StringContent("{\"sku\":\"A\",\"quantity\":1,\"quantitty\":2}", Encoding.UTF8, "application/json"));
+
+        var problem = await ShouldBeProblem(response, HttpStatusCode.BadRequest);
+        problem.GetProperty("detail").GetString().Should().Contain("quantitty");
+    }
+
+    [Fact]
+    public async Task A_missing_required_field_is_400_naming_the_field()
+    {
+        var response = await _client.PostAsync("/orders", new StringContent("{\"sku\":\"A\"}", Encoding.UTF8, "application/json"));
+
+        var problem = await ShouldBeProblem(response, HttpStatusCode.BadRequest);
+        problem.GetProperty("detail").GetString().Should().Contain("quantity");
+    }
+
+    [Fact]
     public async Task Wrong_content_type_is_415_problem_json()
     {
         var response = await _client.PostAsync("/orders", new StringContent("sku=x", Encoding.UTF8, "text/plain"));

@@ -13,9 +13,10 @@ public sealed class ServiceFactory<TEntryPoint>(IReadOnlyDictionary<string, stri
     /// <summary>The service's base URL once <see cref="Start"/> returned.</summary>
     public Uri Url { get; private set; } = null!;
 
-    public Uri Start()
+    /// <summary>Starts on <paramref name="port"/> (0: any free port).</summary>
+    public Uri Start(int port = 0)
     {
-        UseKestrel(0);
+        UseKestrel(port);
         StartServer();
         Url = ClientOptions.BaseAddress;
         return Url;

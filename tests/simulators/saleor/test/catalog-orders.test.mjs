@@ -48,6 +48,16 @@ describe('catalog and orders', () => {
     assert.equal(invalid.status, 400);
   });
 
+  test('variant weight: {unit, value} or a bare number in kg, read back in kg; bad values are rejected', async () => {
+    const t = ops.token;
+    const set = async (weight) => (await gql(url, op('ProductVariantUpdate'), { id: seed.mug.variant.id, input: { weight } }, t)).body;
+    assert.deepEqual((await set({ unit: 'g', value: 350 })).data.productVariantUpdate.productVariant.weight, { unit: 'KG', value: 0.35 });
+    assert.deepEqual((await set(1.25)).data.productVariantUpdate.productVariant.weight, { unit: 'KG', value: 1.25 });
+    assert.deepEqual((await set({ unit: 'lb', value: 1 })).data.productVariantUpdate.productVariant.weight, { unit: 'KG', value: 0.454 });
+    assert.match((await set({ unit: 'stone', value: 1 })).errors[0].message, /Unsupported value/);
+    assert.equal((await set(null)).data.productVariantUpdate.productVariant.weight, null);
+  });
+
   test('search, filters, paging, visibility', async () => {
     const s = (await run(url, 'SearchProducts', { channel: 'default-channel', search: 'support agent', first: 10 })).products;
     assert.deepEqual(s.edges.map((e) => e.node.slug), ['csa-pro'], 'search matches the description text');

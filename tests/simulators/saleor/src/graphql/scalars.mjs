@@ -34,6 +34,16 @@ function decimalLiteral(ast, positive) {
   return decimalFrom(ast.value, { positive });
 }
 
+// Saleor's WeightScalar input: {"unit": "kg", "value": 1.5} or a bare number in the shop's default
+// unit (kg here). Kept in integer grams; ProductVariant.weight reads it back in kg.
+const GRAMS_PER = { g: 1, kg: 1000, lb: 453.59237, oz: 28.349523125, tonne: 1000000 };
+function weightGrams(value, unit = 'kg') {
+  const factor = GRAMS_PER[String(unit).toLowerCase()];
+  const n = typeof value === 'number' ? value : Number(value);
+  if (!factor || typeof value === 'boolean' || value === '' || !Number.isFinite(n)) throw new GraphQLError(`Unsupported value: ${JSON.stringify(value)}`);
+  return Math.round(n * factor);
+}
+
 export const scalarImpls = {
   PositiveDecimal: {
     serialize: (v) => Number(v),
@@ -61,6 +71,17 @@ export const scalarImpls = {
     serialize: (v) => pyIsoDate(v),
     parseValue: (v) => { const d = new Date(v); if (Number.isNaN(d.getTime())) throw new GraphQLError('Invalid DateTime'); return d.toISOString(); },
     parseLiteral: (ast) => { if (ast.kind !== Kind.STRING) throw new GraphQLError('Invalid DateTime'); return scalarImpls.DateTime.parseValue(ast.value); },
+  },
+  WeightScalar: {
+    serialize: (v) => v,
+    parseValue: (v) => (v && typeof v === 'object' ? weightGrams(v.value, v.unit) : weightGrams(v)),
+    parseLiteral: (ast) => {
+      if (ast.kind === Kind.OBJECT) {
+        const f = Object.fromEntries(ast.fields.map((x) => [x.name.value, x.value.value]));
+        return weightGrams(f.value, f.unit);
+      }
+      return weightGrams(ast.value);
+    },
   },
   UUID: {
     serialize: String,

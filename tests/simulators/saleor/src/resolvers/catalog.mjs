@@ -148,6 +148,7 @@ function resolveVariantFields(input, ctx, variant) {
   }
   if (input.name != null) variant.name = input.name;
   if (input.trackInventory != null) variant.trackInventory = input.trackInventory;
+  if (input.weight !== undefined) variant.weightGrams = input.weight; // grams (WeightScalar), null clears
   if (input.quantityLimitPerCustomer !== undefined) {
     if (input.quantityLimitPerCustomer != null && input.quantityLimitPerCustomer < 1) throw bad('quantityLimitPerCustomer', 'INVALID', 'Product variant can\'t have negative quantity limit.');
     variant.quantityLimitPerCustomer = input.quantityLimitPerCustomer;
@@ -316,6 +317,8 @@ export const catalogResolvers = {
     product: (v, _a, ctx) => inChannel(ctx.state.products.get(v.productPk), v.channelSlug ?? null),
     channel: (v) => v.channelSlug ?? null,
     externalReference: (v) => v.externalReference ?? null,
+    // Saleor answers in the shop's default weight unit (kg by default).
+    weight: (v) => (v.weightGrams == null ? null : { unit: 'KG', value: v.weightGrams / 1000 }),
     channelListings: (v, _a, ctx) => {
       requireAny(ctx.requestor, ['AUTHENTICATED_APP', 'AUTHENTICATED_STAFF_USER']);
       return [...v.channelListings.entries()].map(([channelPk, l]) => ({ __typename: 'ProductVariantChannelListing', pk: l.pk, channelPk, priceMinor: l.priceMinor, costPriceMinor: l.costPriceMinor }));
