@@ -152,6 +152,9 @@ flattened to Section__Key environment variables. String values may use templates
     secretKeyRef:
       name: {{ $s.existingSecret | default (include "cmp.fullname" $root) }}
       key: {{ ternary ($s.key | default $env) $env (not (empty $s.existingSecret)) }}
+      {{- if $s.optional }}
+      optional: true
+      {{- end }}
 {{- else if and $s $s.required }}
 {{- fail (printf "%s: secret setting %s is required: set secrets.%s.existingSecret (recommended) or secrets.%s.value" $root.Chart.Name $env $env $env) }}
 {{- end }}
@@ -614,5 +617,69 @@ spec:
     {{- range .Values.networkPolicy.egressTo }}
     {{- include "cmp.peerRule" (dict "root" $ "name" . "direction" "to") | nindent 4 }}
     {{- end }}
+{{- end }}
+{{- end -}}
+
+{{/*
+migrations.mode=job: apply migrations once per release before anything else changes (Helm pre-install/pre-upgrade;
+Argo CD runs it as a PreSync hook). Its settings are inline because this chart's ConfigMap and Secret do not exist
+yet when a pre-install hook runs; for the same reason the database Secret must come from outside the chart.
+*/}}
+{{- define "cmp.migratejob" -}}
+{{- if and .Values.migrations .Values.migrations.enabled (eq .Values.migrations.mode "job") }}
+{{- if and (not .Values.database.cnpg.secretName) (not .Values.database.existingSecret) }}
+{{- fail "migrations.mode=job needs database.cnpg.secretName or database.existingSecret: a hook runs before this chart's own Secret exists" }}
+{{- end }}
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: {{ include "cmp.fullname" . }}-migrate
+  namespace: {{ .Release.Namespace }}
+  labels:
+    {{- include "cmp.labels" . | nindent 4 }}
+  annotations:
+    helm.sh/hook: pre-install,pre-upgrade
+    helm.sh/hook-weight: "0"
+    helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded
+spec:
+  backoffLimit: {{ .Values.migrations.job.backoffLimit }}
+  activeDeadlineSeconds: {{ .Values.migrations.job.activeDeadlineSeconds }}
+  ttlSecondsAfterFinished: 3600
+  template:
+    metadata:
+      labels:
+        {{- include "cmp.selectorLabels" . | nindent 8 }}
+        app.kubernetes.io/component: migrate
+    spec:
+      restartPolicy: Never
+      serviceAccountName: {{ include "cmp.serviceAccountName" . }}
+      automountServiceAccountToken: false
+      securityContext:
+        runAsNonRoot: true
+        runAsUser: {{ .Values.podSecurityContext.runAsUser }}
+        runAsGroup: {{ .Values.podSecurityContext.runAsGroup }}
+        fsGroup: {{ .Values.podSecurityContext.fsGroup }}
+        seccompProfile:
+          type: RuntimeDefault
+      containers:
+        - name: migrate
+          image: {{ include "cmp.image" . | quote }}
+          imagePullPolicy: {{ include "cmp.pullPolicy" . }}
+          args: {{ toJson .Values.migrations.args }}
+          env:
+            {{- include "cmp.env" . | nindent 12 }}
+            {{- range $k, $v := fromYaml (include "cmp.configEnv" .) }}
+            - name: {{ $k }}
+              value: {{ $v | quote }}
+            {{- end }}
+          resources:
+            {{- toYaml .Values.resources | nindent 12 }}
+          securityContext:
+            {{- include "cmp.containerSecurityContext" . | nindent 12 }}
+          volumeMounts:
+            - {name: tmp, mountPath: /tmp}
+      volumes:
+        - name: tmp
+          emptyDir: {sizeLimit: 64Mi}
 {{- end }}
 {{- end -}}

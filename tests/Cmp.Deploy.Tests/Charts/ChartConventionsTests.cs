@@ -175,14 +175,18 @@ public sealed class ChartConventionsTests
         Str(binding["subjects"]![0]!["name"]).Should().Be("cmp-control-plane");
     }
 
-    [Fact]
-    public void Migrations_run_before_the_app_and_the_app_does_not_migrate_again()
+    [Theory]
+    [InlineData("cmp-control-plane", "ConnectionStrings__ControlPlane")]
+    [InlineData("cmp-provisioner", "ConnectionStrings__Provisioner")]
+    public void Migrations_run_before_the_app_and_the_app_does_not_migrate_again(string deployment, string connectionString)
     {
-        var cp = Kind.Single("Deployment", "cmp-control-plane")["spec"]!["template"]!["spec"]!;
-        var init = cp["initContainers"]!.AsArray().Single()!;
+        var pod = Kind.Single("Deployment", deployment)["spec"]!["template"]!["spec"]!;
+        var init = pod["initContainers"]!.AsArray().Single()!;
+        var app = pod["containers"]![0]!;
 
         init["args"]!.AsArray().Select(a => a!.GetValue<string>()).Should().Equal("migrate");
-        Str(init["image"]).Should().Be(Str(cp["containers"]![0]!["image"]));
-        cp["containers"]![0]!["env"]!.AsArray().Should().Contain(e => Str(e!["name"]) == "Database__MigrateOnStartup" && Str(e["value"]) == "false");
+        Str(init["image"]).Should().Be(Str(app["image"]));
+        init["env"]!.AsArray().Should().Contain(e => Str(e!["name"]) == connectionString);
+        app["env"]!.AsArray().Should().Contain(e => Str(e!["name"]) == "Database__MigrateOnStartup" && Str(e["value"]) == "false");
     }
 }

@@ -43,6 +43,8 @@ public sealed class ChartValidationTests
         }
         var cp = Render.MinimalServiceValues(ServiceInfo.Get("control-plane"));
         data.Add(new Case("control-plane: migrations as a hook Job", "control-plane", "cmp", "cmp", [.. cp, "--set", "migrations.mode=job"], []));
+        data.Add(new Case("provisioner: migrations as a hook Job", "provisioner", "cmp", "cmp",
+            [.. Render.MinimalServiceValues(ServiceInfo.Get("provisioner")), "--set", "migrations.mode=job"], []));
         data.Add(new Case("control-plane: migrations at startup", "control-plane", "cmp", "cmp", [.. cp, "--set", "migrations.mode=startup"], []));
         data.Add(new Case("control-plane: operator confined to two namespaces", "control-plane", "cmp", "cmp",
             [.. cp, "--set", "rbac.watchNamespaces={team-a,team-b}"], []));

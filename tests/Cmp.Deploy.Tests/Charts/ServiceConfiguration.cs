@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Cmp.Deploy.Tests.Tooling;
 using static Cmp.Deploy.Tests.Tooling.Manifests;
 
@@ -13,15 +14,15 @@ namespace Cmp.Deploy.Tests.Charts;
 public static class ServiceConfiguration
 {
     /// <summary>
-    /// Settings the charts already provide because the issue's design names them, but which the service code does not read
-    /// yet: the features reading them are being written in parallel (runner's Langflow client, provisioner's Saleor client,
-    /// the control plane's operator and service-to-service calls). Remove an entry when the service binds it.
+    /// Settings the charts already provide because the issue's design names them, but which the service code does not
+    /// read yet: the control plane's operator (AddCmpOperator) is wired when its AgentOffering/AgentInstance reconcilers
+    /// land. Remove an entry when the service binds it (this test then checks the keys against the options types).
     /// </summary>
     public static readonly IReadOnlyDictionary<string, string[]> Pending = new Dictionary<string, string[]>
     {
-        ["runner"] = ["Langflow:ApiKey"],
-        ["provisioner"] = ["Saleor:ApiUrl", "Saleor:AppToken"],
-        ["control-plane"] = ["ServiceAuth:*", "Http:runner:*", "Operator:*", "Kubernetes:*"],
+        ["runner"] = [],
+        ["provisioner"] = [],
+        ["control-plane"] = ["Operator:*", "Kubernetes:*"],
         ["gateway"] = [],
     };
 
@@ -64,8 +65,64 @@ public static class ServiceConfiguration
         }
     }
 
-    /// <summary>The keys <paramref name="s"/> reads: its appsettings files, the Cmp.Hosting options every service binds,
-    /// ServiceAuth when it calls other services with its own token, Http:&lt;client&gt; for its clients, and the
+    /// <summary>The C# sources of the service and of every project it references, transitively (libs/…).</summary>
+    static List<string> Sources(ServiceInfo s)
+    {
+        var projects = new List<string>();
+        var pending = new Queue<string>([s.Csproj]);
+        while (pending.TryDequeue(out var project))
+        {
+            if (projects.Contains(project)) continue;
+            projects.Add(project);
+            foreach (var r in System.Xml.Linq.XDocument.Load(project).Descendants("ProjectReference"))
+                pending.Enqueue(Path.GetFullPath(Path.Combine(Path.GetDirectoryName(project)!, r.Attribute("Include")!.Value.Replace('\\', '/'))));
+        }
+        var sep = Path.DirectorySeparatorChar;
+        return projects.SelectMany(p => Directory.GetFiles(Path.GetDirectoryName(p)!, "*.cs", SearchOption.AllDirectories))
+            .Where(f => !f.Contains($"{sep}obj{sep}", StringComparison.Ordinal) && !f.Contains($"{sep}bin{sep}", StringComparison.Ordinal))
+            .Select(File.ReadAllText).ToList();
+    }
+
+    /// <summary>Options bound to a section, as registered in code: <c>AddValidatedOptions&lt;T&gt;(config, "Section")</c> or
+    /// <c>(config, T.Section)</c>, and <c>AddOptions&lt;T&gt;().Bind(config.GetSection("Section"))</c>.</summary>
+    static IEnumerable<(string Type, string Section)> Registrations(List<string> sources)
+    {
+        var all = string.Join('\n', sources);
+        var constants = Regex.Matches(all, @"class\s+(\w+)[^{]*\{[^}]*?const\s+string\s+Section\s*=\s*""([^""]+)""", RegexOptions.Singleline)
+            .ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value);
+        foreach (Match m in Regex.Matches(all, @"AddValidatedOptions<(\w+)>\(\s*\w+\s*,\s*(?:""([^""]+)""|(\w+)\.Section)"))
+        {
+            var type = m.Groups[1].Value;
+            var section = m.Groups[2].Success ? m.Groups[2].Value : constants.GetValueOrDefault(m.Groups[3].Value);
+            if (section is not null) yield return (type, section);
+        }
+        foreach (Match m in Regex.Matches(all, @"AddOptions<(\w+)>\(\)\s*\.Bind\(\s*\w+\.GetSection\(""([^""]+)""\)"))
+            yield return (m.Groups[1].Value, m.Groups[2].Value);
+        foreach (Match m in Regex.Matches(all, @"AddOptions<(\w+)>\(\)\s*\.Bind\(\s*\w+\.GetSection\((\w+)\.Section\)"))
+            if (constants.TryGetValue(m.Groups[2].Value, out var section)) yield return (m.Groups[1].Value, section);
+    }
+
+    /// <summary>Public types of the service's built output (its assembly and the libraries next to it), by simple name.</summary>
+    static Dictionary<string, Type> BuiltTypes(ServiceInfo s)
+    {
+        var dll = Cmp.Testing.Hosting.ServiceProcess.Dll(s.Folder, s.Assembly);
+        var dir = Path.GetDirectoryName(dll)!;
+        var context = new System.Runtime.Loader.AssemblyLoadContext($"contract-{s.Folder}", isCollectible: true);
+        context.Resolving += (ctx, name) => File.Exists(Path.Combine(dir, name.Name + ".dll")) ? ctx.LoadFromAssemblyPath(Path.Combine(dir, name.Name + ".dll")) : null;
+        var types = new Dictionary<string, Type>(StringComparer.Ordinal);
+        foreach (var file in Directory.GetFiles(dir, "Cmp.*.dll"))
+        {
+            Type[] exported;
+            try { exported = context.LoadFromAssemblyPath(file).GetExportedTypes(); }
+            catch (Exception e) when (e is BadImageFormatException or FileLoadException or ReflectionTypeLoadException) { continue; }
+            foreach (var t in exported) types.TryAdd(t.Name, t);
+        }
+        return types;
+    }
+
+    /// <summary>The keys <paramref name="s"/> reads: its appsettings files; every options type it (or a library it uses)
+    /// binds to a section, with all their settable properties; Auth and the other Cmp.Hosting defaults every service has;
+    /// ServiceAuth when it calls other services with its own token; Http:&lt;client&gt; for its HTTP clients; the
     /// Kubernetes/Operator options when it references Cmp.Kubernetes.</summary>
     public static List<string> Reads(ServiceInfo s)
     {
@@ -74,10 +131,12 @@ public static class ServiceConfiguration
         keys.AddRange(Flatten(AppSettings(s, "Development")));
         keys.AddRange(Properties(typeof(Cmp.Hosting.Auth.KeycloakAuthOptions), "Auth"));
         keys.AddRange(["Cmp:MaxRequestBodyBytes", "OpenTelemetry:Endpoint", "Logging:*", "AllowedHosts"]);
-        var source = string.Join('\n', Directory.GetFiles(s.ServiceDir, "*.cs", SearchOption.AllDirectories)
-            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)).Select(File.ReadAllText));
+        var sources = Sources(s);
+        var types = BuiltTypes(s);
+        foreach (var (type, section) in Registrations(sources).Distinct())
+            if (types.TryGetValue(type, out var t)) keys.AddRange(Properties(t, section));
         var clients = Flatten(AppSettings(s)?["Http"]).Concat(Flatten(AppSettings(s, "Development")?["Http"])).Select(k => k.Split(':')[0]).ToHashSet();
-        if (source.Contains("WithServiceToken(", StringComparison.Ordinal) || source.Contains("AddCmpServiceTokens(", StringComparison.Ordinal))
+        if (sources.Any(src => src.Contains("WithServiceToken(", StringComparison.Ordinal) || src.Contains("AddCmpServiceTokens(", StringComparison.Ordinal)))
         {
             keys.AddRange(Properties(typeof(Cmp.Hosting.Auth.ServiceAuthOptions), "ServiceAuth"));
             clients.Add("identity");

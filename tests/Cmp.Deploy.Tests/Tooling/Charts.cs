@@ -45,6 +45,8 @@ public static class Render
         var args = new List<string> { "--set", "global.config.Auth.Authority=https://auth.example.com/realms/cmp" };
         if (s.Folder != "runner") args.AddRange(["--set", "secrets.ServiceAuth__ClientSecret.existingSecret=keycloak-client"]);
         if (s.Folder == "control-plane") args.AddRange(["--set", "database.cnpg.secretName=cmp-db-app"]);
+        if (s.Folder == "provisioner") args.AddRange(["--set", "database.cnpg.secretName=provisioner-db-app"]);
+        if (s.Folder == "runner") args.AddRange(["--set", "secrets.Langflow__ApiKey.existingSecret=langflow-api-key"]);
         return [.. args];
     }
 }
