@@ -57,15 +57,19 @@ public sealed class FileResourceSource<T> : IResourceSource<T> where T : KubeObj
         // A new run (e.g. after a restart of the controllers) reconciles everything already loaded, then follows the files.
         foreach (var key in CachedKeys) enqueue(key);
         _fingerprint = null;
+        string? candidate = null;
         while (!ct.IsCancellationRequested)
         {
+            // A file caught in the middle of a save could parse as a valid but shorter file, and a missing document
+            // means deletion: reload only once the files have looked the same for a whole poll interval.
             var fingerprint = Fingerprint();
-            if (fingerprint != _fingerprint)
+            if (fingerprint != _fingerprint && (fingerprint == candidate || _fingerprint is null) && Reload(fingerprint) is { } changed)
             {
-                foreach (var key in Reload()) enqueue(key);
+                foreach (var key in changed) enqueue(key);
                 _fingerprint = fingerprint;
                 _synced = true;
             }
+            candidate = fingerprint;
             try
             {
                 await Task.Delay(_poll, _clock, ct);
@@ -125,10 +129,12 @@ public sealed class FileResourceSource<T> : IResourceSource<T> where T : KubeObj
         }
     }
 
-    /// <summary>Reads the files and applies the differences; returns the keys that need a reconcile.</summary>
-    internal List<string> Reload()
+    /// <summary>Reads the files and applies the differences; returns the keys that need a reconcile, or null when the
+    /// files changed while they were read (<paramref name="expected"/> no longer matches): nothing is applied then.</summary>
+    internal List<string>? Reload(string? expected = null)
     {
         var (parsed, problems) = Parse();
+        if (expected is not null && Fingerprint() != expected) return null;
         Problems = problems;
         if (problems.Count > 0)
         {

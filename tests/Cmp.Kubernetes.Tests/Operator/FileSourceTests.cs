@@ -115,7 +115,7 @@ public sealed class FileSourceTests : IAsyncLifetime
         var source = new FileResourceSource<AgentOffering>([demo], "cmp", TimeSpan.FromSeconds(1), TimeProvider.System,
             Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
 
-        var keys = source.Reload();
+        var keys = source.Reload()!;
 
         source.Problems.Should().BeEmpty();
         keys.Should().BeEquivalentTo("cmp/csa-basic", "cmp/csa-pro", "cmp/kba-basic", "cmp/kba-pro", "cmp/credits-100", "cmp/credits-500");
