@@ -1,6 +1,3 @@
-using System.Net.Http.Json;
-using Cmp.ControlPlane.Contracts;
-using Cmp.Hosting;
 using Cmp.Provisioner.Features.InstallSaleorApp;
 using Cmp.Testing.Hosting;
 using Cmp.Testing.Postgres;
@@ -117,6 +114,10 @@ public sealed class PlatformStack : IAsyncDisposable
         p["Inbox:MaxDelay"] = "00:00:01";
         p["Inbox:PollInterval"] = "00:00:00.200";
         p["Inbox:Lease"] = "00:00:05";
+        // Fast retries burn attempts quickly, so allow many; and let open circuits close again within a test's patience.
+        p["Inbox:MaxAttempts"] = "200";
+        p["Http:control-plane:BreakDuration"] = "00:00:02";
+        p["Http:saleor:BreakDuration"] = "00:00:02";
         foreach (var (k, v) in _options.ProvisionerSettings) p[k] = v;
         return p;
     }
@@ -169,11 +170,7 @@ public sealed class PlatformStack : IAsyncDisposable
     async Task SeedOfferingsAsync()
     {
         using var admin = ControlPlane.CreateHttpClient(await Identity.AdminTokenAsync());
-        foreach (var (sku, spec) in DemoOfferings.All)
-        {
-            using var r = await admin.PutAsJsonAsync($"/v1/offerings/{sku}", spec, CmpDefaults.Json);
-            if (!r.IsSuccessStatusCode) throw new InvalidOperationException($"offering {sku}: {(int)r.StatusCode} {await r.Content.ReadAsStringAsync()}");
-        }
+        await DemoOfferings.DeclareAsync(admin);
     }
 
     ServiceFactory<T> Start<T>(ServiceFactory<T> factory) where T : class

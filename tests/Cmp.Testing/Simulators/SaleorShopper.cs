@@ -1,20 +1,23 @@
 using System.Globalization;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Cmp.Hosting.Http;
 using Cmp.Saleor.Client;
-using Cmp.Testing.Simulators;
 
-namespace Cmp.Testing.Platform;
+namespace Cmp.Testing.Simulators;
 
 /// <summary>
 /// A buyer (and the PSP app that charges them) shopping in Saleor through its GraphQL API, the way a storefront does:
 /// checkoutCreate → email and billing address → transactionCreate → checkoutComplete. Uses CMP's own operation
 /// documents, so they are exercised too.
 /// </summary>
-public sealed class SaleorShopper(SaleorSimulator saleor, string channel = "default-channel")
+public sealed class SaleorShopper(Uri saleorUrl, string channel = "default-channel")
 {
-    readonly ISaleorClient _anonymous = SaleorClientFactory.Create(saleor.ApiUrl, null, new HttpResilienceOptions { BaseDelay = TimeSpan.FromMilliseconds(10) });
+    readonly Uri _api = new(saleorUrl, "/graphql/");
+    readonly ISaleorClient _anonymous = SaleorClientFactory.Create(new Uri(saleorUrl, "/graphql/"), null, new HttpResilienceOptions { BaseDelay = TimeSpan.FromMilliseconds(10) });
     ISaleorClient? _psp;
+
+    public SaleorShopper(SaleorSimulator saleor, string channel = "default-channel") : this(saleor.Url, channel) { }
 
     /// <summary>What a completed purchase left behind: the order, the PSP transaction that paid it, the amount.</summary>
     public sealed record Purchase(string OrderId, string TransactionId, decimal Total);
@@ -53,8 +56,7 @@ public sealed class SaleorShopper(SaleorSimulator saleor, string channel = "defa
     /// <summary>Records a charge of <paramref name="amount"/> on a checkout or an order, as a payment app does.</summary>
     public async Task<string> PayAsync(string checkoutOrOrderId, decimal amount)
     {
-        _psp ??= SaleorClientFactory.Create(saleor.ApiUrl, (await saleor.CreateAppAsync("test-psp", "HANDLE_PAYMENTS")).Token,
-            new HttpResilienceOptions { BaseDelay = TimeSpan.FromMilliseconds(10) });
+        _psp ??= SaleorClientFactory.Create(_api, await PspTokenAsync(), new HttpResilienceOptions { BaseDelay = TimeSpan.FromMilliseconds(10) });
         var psp = $"psp_{Guid.NewGuid():N}";
         var r = Ok(await _psp.ExecuteAsync<JsonElement>("TransactionCreate", new
         {
@@ -85,6 +87,15 @@ public sealed class SaleorShopper(SaleorSimulator saleor, string channel = "defa
         {
             id = transactionId, type = "REFUND_SUCCESS", amount = amount.ToString(CultureInfo.InvariantCulture), pspReference = $"refund_{Guid.NewGuid():N}",
         }), "transactionEventReport");
+    }
+
+    /// <summary>A payment app's token (the simulator's test shortcut for appCreate with HANDLE_PAYMENTS).</summary>
+    async Task<string> PspTokenAsync()
+    {
+        using var http = new HttpClient { BaseAddress = saleorUrl };
+        using var r = await http.PostAsJsonAsync("/_sim/apps", new { name = "test-psp", permissions = new[] { "HANDLE_PAYMENTS" } });
+        r.EnsureSuccessStatusCode();
+        return (await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
     }
 
     static readonly object Address = new
