@@ -48,6 +48,9 @@ public sealed class ControlPlaneReplica : IAsyncDisposable
         await Service.DisposeAsync();
     }
 
+    /// <summary>A network partition: the process runs on but cannot reach the API server (open watches break).</summary>
+    public void Partition(bool cut) => _network.Cut = cut;
+
     public async ValueTask DisposeAsync()
     {
         try { await Service.DisposeAsync(); }
