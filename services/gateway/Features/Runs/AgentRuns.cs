@@ -1,0 +1,233 @@
+using System.Diagnostics;
+using Cmp.Gateway.Domain;
+using Cmp.Gateway.Features.RateLimits;
+using Cmp.Hosting.Http;
+using Cmp.Primitives;
+using Cmp.Runner.Client;
+using Cmp.Runner.Client.Contracts;
+using Microsoft.Extensions.Options;
+
+namespace Cmp.Gateway.Features.Runs;
+
+/// <summary>
+/// Metered runs of agent instances, for the HTTP API and for in-process callers (the MCP <c>run_agent</c> tool).
+/// A run: validate → rate limits → the instance exists, is the caller's and is Ready → reserve its maximum cost →
+/// record it → run it through the runner → record the outcome and cost → commit the cost (or release everything on
+/// failure or cancellation). Expected failures come back as <see cref="Error"/> values; every failure after the
+/// reservation says <c>credits_charged: 0</c> and carries the <c>run_id</c>.
+/// </summary>
+public interface IAgentRuns
+{
+    /// <summary>Runs to completion. Cancelling <paramref name="ct"/> cancels the run upstream; it is then recorded as
+    /// cancelled, nothing is charged, and the cancellation is rethrown.</summary>
+    Task<Result<RunResponse>> RunAsync(RunCaller caller, CreateRunRequest request, CancellationToken ct);
+
+    /// <summary>
+    /// Starts a streamed run. Failures before the first event (every check, the reservation, the runner refusing the
+    /// run) are returned as errors, with nothing charged. Otherwise read the stream to its end
+    /// (<see cref="AgentRunCompleted"/> or <see cref="AgentRunFailed"/>), and dispose it; stopping early or
+    /// cancelling cancels the run, which is then charged for the output already delivered (see the README).
+    /// </summary>
+    Task<Result<AgentRunStream>> StartStreamAsync(RunCaller caller, CreateRunRequest request, CancellationToken ct);
+}
+
+public sealed class AgentRuns(
+    InstanceAccess access, RunRateLimiter limits, RunCredits credits, RunStore store, RunSettlement settlement, IRunnerClient runner,
+    TimeProvider clock, RunTelemetry telemetry, IOptionsMonitor<RunsOptions> options, ILogger<AgentRuns> log) : IAgentRuns
+{
+    public async Task<Result<RunResponse>> RunAsync(RunCaller caller, CreateRunRequest request, CancellationToken ct)
+    {
+        var begun = await BeginAsync(caller, request, stream: false, ct);
+        if (!begun.TryGetValue(out var run, out var refused)) return refused;
+        using var deadline = new CancellationTokenSource(options.CurrentValue.MaxRunDuration, clock);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
+        Result<RunResult> result;
+        try
+        {
+            result = await runner.RunAsync(RunnerRequest(run), linked.Token);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            await CancelAsync(run, tokensDelivered: 0);
+            throw;
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            return await FailAsync(run, RunErrors.Timeout(options.CurrentValue.MaxRunDuration));
+        }
+        catch (Exception e)
+        {
+            await FailAsync(run, new Error("internal_error", "The run failed unexpectedly; nothing was charged.", ErrorKind.Permanent));
+            log.LogError(e, "Run {RunId} failed unexpectedly", run.Record.Id);
+            throw;
+        }
+        return result.TryGetValue(out var ok, out var error)
+            ? await SucceedAsync(run, ok)
+            : await FailAsync(run, RunErrors.FromRunner(error));
+    }
+
+    public async Task<Result<AgentRunStream>> StartStreamAsync(RunCaller caller, CreateRunRequest request, CancellationToken ct)
+    {
+        var begun = await BeginAsync(caller, request, stream: true, ct);
+        if (!begun.TryGetValue(out var run, out var refused)) return refused;
+        var deadline = new CancellationTokenSource(options.CurrentValue.MaxRunDuration, clock);
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
+        var events = runner.StreamAsync(RunnerRequest(run), stop.Token).GetAsyncEnumerator(stop.Token);
+        var first = await AgentRunStream.NextAsync(events);
+        if (first.Event is null or RunErrorEvent)
+        {
+            await events.DisposeAsync();
+            stop.Dispose();
+            deadline.Dispose();
+            if (first.Event is RunErrorEvent failed) return await FailAsync(run, RunErrors.FromRunner(failed.Error));
+            if (!ct.IsCancellationRequested && deadline.IsCancellationRequested)
+                return await FailAsync(run, RunErrors.Timeout(options.CurrentValue.MaxRunDuration));
+            await CancelAsync(run, tokensDelivered: 0);
+            ct.ThrowIfCancellationRequested();
+            throw first.Failure ?? new InvalidOperationException("The runner's stream ended before its first event.");
+        }
+        return new AgentRunStream(this, run, events, first.Event, stop, deadline, options.CurrentValue.MaxRunDuration);
+    }
+
+    async Task<Result<RunExecution>> BeginAsync(RunCaller caller, CreateRunRequest request, bool stream, CancellationToken ct)
+    {
+        var started = clock.GetTimestamp();
+        var validated = RunValidation.Validate(request, options.CurrentValue.MaxInputLength);
+        if (!validated.TryGetValue(out var valid, out var invalid)) return invalid;
+        var callerLimit = limits.AcquireCaller(caller);
+        if (!callerLimit.IsSuccess) return callerLimit.Error;
+
+        var resolved = await access.ResolveAsync(caller, valid.InstanceId, ct);
+        if (!resolved.TryGetValue(out var target, out var notRunnable)) return notRunnable;
+        var tenantLimit = limits.AcquireTenant(target.TenantId);
+        if (!tenantLimit.IsSuccess) return tenantLimit.Error;
+
+        var record = new RunRecord
+        {
+            Id = Guid.CreateVersion7(clock.GetUtcNow()),
+            TenantId = target.TenantId,
+            InstanceId = target.InstanceId,
+            CallerKind = caller.Kind,
+            CallerId = caller.Id,
+            Status = RunStatus.Running,
+            Stream = stream,
+            SessionId = valid.SessionId,
+            Settlement = SettlementState.None,
+            CorrelationId = CorrelationId.Current,
+            CreatedAt = clock.GetUtcNow(),
+        };
+        var activity = RunTelemetry.StartRun(record.Id, caller, target.InstanceId, stream);
+        activity?.SetTag("cmp.tenant.id", target.TenantId.ToString());
+        if (!target.Price.IsFree)
+        {
+            var reserved = await credits.ReserveAsync(record.Id, target);
+            if (!reserved.TryGetValue(out var reservation, out var refused))
+            {
+                activity?.SetTag("cmp.run.outcome", refused.Code);
+                activity?.Dispose();
+                return refused;
+            }
+            record.ReservationId = reservation.Id;
+            record.CreditsReserved = reservation.Amount;
+            record.Settlement = SettlementState.Pending;
+        }
+
+        var run = new RunExecution(record, target, valid, started, activity);
+        try
+        {
+            await store.InsertAsync(record, CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.LogError(e, "Could not record run {RunId}; releasing its reservation", record.Id);
+            record.Status = RunStatus.Failed;
+            record.ErrorCode = "database_unavailable";
+            record.NextSettlementAt = clock.GetUtcNow();
+            await settlement.SettleAsync(record, CancellationToken.None);   // release now; its own save fails too, harmlessly
+            activity?.Dispose();
+            return RunErrors.DatabaseUnavailable();
+        }
+        return run;
+    }
+
+    static RunRequest RunnerRequest(RunExecution run) =>
+        new(run.Target.FlowId.ToString(), run.Request.Input) { SessionId = run.Request.SessionId };
+
+    internal async Task<RunResponse> SucceedAsync(RunExecution run, RunResult result)
+    {
+        var r = run.Record;
+        r.Status = RunStatus.Succeeded;
+        r.InputTokens = result.Usage.InputTokens;
+        r.OutputTokens = result.Usage.OutputTokens;
+        r.CreditsCharged = Math.Min(run.Target.Price.Cost(r.InputTokens, r.OutputTokens), r.CreditsReserved);
+        r.SessionId = result.SessionId;
+        await FinishAsync(run);
+        return new RunResponse(r.Id, r.InstanceId, "succeeded", result.OutputText, result.SessionId,
+            new RunUsage(r.CreditsCharged, r.Settlement == SettlementState.Committed ? r.BalanceAfter : null, r.InputTokens, r.OutputTokens),
+            r.LatencyMs ?? 0);
+    }
+
+    internal async Task<Error> FailAsync(RunExecution run, Error error)
+    {
+        run.Record.Status = RunStatus.Failed;
+        run.Record.ErrorCode = Truncate(error.Code, 100);
+        run.Record.CreditsCharged = 0;
+        await FinishAsync(run);
+        return error.NotCharged(run.Record.Id);
+    }
+
+    /// <summary>
+    /// The caller went away. Nothing delivered, nothing charged; otherwise the output delivered so far is charged by
+    /// the price rule (the per-run part plus the tokens streamed; input tokens are unknown and not charged).
+    /// </summary>
+    internal async Task CancelAsync(RunExecution run, long tokensDelivered)
+    {
+        var r = run.Record;
+        r.Status = RunStatus.Cancelled;
+        r.ErrorCode = RunErrorCodes.ClientClosed;
+        r.OutputTokens = tokensDelivered;
+        r.CreditsCharged = tokensDelivered > 0 ? Math.Min(run.Target.Price.Cost(0, tokensDelivered), r.CreditsReserved) : 0;
+        await FinishAsync(run);
+    }
+
+    /// <summary>Records the outcome first (so it survives anything that follows), then settles the reservation.</summary>
+    async Task FinishAsync(RunExecution run)
+    {
+        var r = run.Record;
+        var elapsed = clock.GetElapsedTime(run.Started);
+        r.LatencyMs = (long)elapsed.TotalMilliseconds;
+        r.CompletedAt = clock.GetUtcNow();
+        r.NextSettlementAt = r.Settlement == SettlementState.Pending ? r.CompletedAt + options.CurrentValue.SettlementGrace : null;
+        try
+        {
+            await store.UpdateAsync(r, CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Settle anyway: charging the completed run now is better than relying on a row we could not write.
+            log.LogError(e, "Could not record the outcome of run {RunId} before settling it", r.Id);
+        }
+        await settlement.SettleAsync(r, CancellationToken.None);
+        telemetry.Finished(r, elapsed);
+        run.Activity?.SetTag("cmp.run.outcome", r.Status == RunStatus.Failed ? r.ErrorCode : r.Status.ToString().ToLowerInvariant());
+        run.Activity?.SetTag("cmp.run.credits_charged", r.CreditsCharged);
+        run.Activity?.Dispose();
+        log.LogInformation(
+            "Run {RunId} of instance {InstanceId} by {CallerKind} {Status} in {LatencyMs} ms: {InputTokens}+{OutputTokens} tokens, {Credits} credits ({Settlement}){ErrorCode}",
+            r.Id, r.InstanceId, run.CallerKind, r.Status, r.LatencyMs, r.InputTokens, r.OutputTokens, r.CreditsCharged, r.Settlement,
+            r.ErrorCode is null ? "" : ", " + r.ErrorCode);
+    }
+
+    static string Truncate(string s, int max) => s.Length <= max ? s : s[..max];
+}
+
+/// <summary>One run in flight: its record, what it runs, when it started.</summary>
+public sealed class RunExecution(RunRecord record, RunTarget target, ValidRunRequest request, long started, Activity? activity)
+{
+    public RunRecord Record { get; } = record;
+    public RunTarget Target { get; } = target;
+    public ValidRunRequest Request { get; } = request;
+    public long Started { get; } = started;
+    public Activity? Activity { get; } = activity;
+    public string CallerKind => Record.CallerKind.ToString();
+}

@@ -1,0 +1,136 @@
+using System.Text.Json;
+using Cmp.ControlPlane.Contracts;
+using Cmp.Gateway.Domain;
+using Cmp.Primitives;
+
+namespace Cmp.Gateway.Features.Runs;
+
+/// <summary>
+/// Ends a finished run's reservation in the control plane: commit the run's cost, or release it all. Used inline
+/// right after a run and by the settlement worker for whatever could not be settled then; both paths are safe to
+/// repeat because commit and release are idempotent by reservation. If the reservation expired before its cost
+/// could be committed (the control plane was unreachable for longer than the reservation's TTL), the cost is charged
+/// through a new reservation, so a completed run is never free by accident.
+/// </summary>
+public sealed class RunSettlement(RunCredits credits, RunStore store, TimeProvider clock, RunTelemetry telemetry, ILogger<RunSettlement> log)
+{
+    /// <summary>Outcome of one attempt: Done (the record says where it ended) or Retry later.</summary>
+    public enum Attempt { Done, Retry }
+
+    /// <summary>Settles <paramref name="run"/> (whose outcome is already stored) and stores the result.</summary>
+    public async Task<Attempt> SettleAsync(RunRecord run, CancellationToken ct)
+    {
+        if (run.Settlement != SettlementState.Pending || run.ReservationId is not { } reservation) return Attempt.Done;
+        var result = run.CreditsCharged > 0
+            ? await credits.CommitAsync(reservation, run.CreditsCharged, ct)
+            : await credits.ReleaseAsync(reservation, ReleaseReason(run), ct);
+
+        if (result.TryGetValue(out var settled, out var error))
+        {
+            Settled(run, run.CreditsCharged > 0 ? SettlementState.Committed : SettlementState.Released, settled);
+        }
+        else if (IsSettledAs(error, "committed") && run.CreditsCharged > 0)
+        {
+            // Committed before with another amount: cannot happen with one cost per run; keep the ledger's word.
+            log.LogError("Reservation {Reservation} of run {RunId} was already committed with another amount", reservation, run.Id);
+            Settled(run, SettlementState.Committed, null);
+        }
+        else if (IsSettledAs(error, "released") || IsSettledAs(error, "expired"))
+        {
+            if (run.CreditsCharged == 0) Settled(run, SettlementState.Released, null);
+            else if (await ChargeLateAsync(run, ct) == Attempt.Retry) return await Deferred(run, error, ct);
+        }
+        else if (error.Kind is ErrorKind.Transient or ErrorKind.Timeout or ErrorKind.RateLimited)
+        {
+            return await Deferred(run, error, ct);
+        }
+        else
+        {
+            // The ledger refused for good (reservation unknown, an amount it will not take): a human must look.
+            log.LogError("Settling run {RunId} failed for good: {Error}", run.Id, error);
+            run.Settlement = SettlementState.Failed;
+            run.SettlementError = Trim(error.ToString());
+            run.NextSettlementAt = null;
+        }
+        await SaveAsync(run, ct);
+        if (run.Settlement == SettlementState.Committed) telemetry.Charged(run.CreditsCharged);
+        return Attempt.Done;
+    }
+
+    /// <summary>The original reservation lapsed: charge the completed run through a fresh one (idempotent by run).</summary>
+    async Task<Attempt> ChargeLateAsync(RunRecord run, CancellationToken ct)
+    {
+        var late = await credits.ReserveLateAsync(run.Id, run.TenantId, run.InstanceId, run.CreditsCharged, ct);
+        if (!late.TryGetValue(out var reservation, out var error))
+        {
+            if (error.Kind is ErrorKind.Transient or ErrorKind.Timeout) return Attempt.Retry;
+            log.LogError("Run {RunId}: its reservation expired and {Credits} credits could not be charged: {Error}", run.Id, run.CreditsCharged, error);
+            run.Settlement = SettlementState.Failed;
+            run.SettlementError = Trim($"reservation expired before commit; late charge refused: {error}");
+            run.NextSettlementAt = null;
+            return Attempt.Done;
+        }
+        var committed = await credits.CommitAsync(reservation.Id, run.CreditsCharged, ct);
+        if (!committed.TryGetValue(out var view, out var commitError)) return commitError.Kind is ErrorKind.Transient or ErrorKind.Timeout ? Attempt.Retry : Fail(commitError);
+        log.LogWarning("Run {RunId}: its reservation expired before commit; charged {Credits} credits through reservation {Reservation}",
+            run.Id, run.CreditsCharged, reservation.Id);
+        run.ReservationId = reservation.Id;
+        Settled(run, SettlementState.Committed, view);
+        return Attempt.Done;
+
+        Attempt Fail(Error e)
+        {
+            run.Settlement = SettlementState.Failed;
+            run.SettlementError = Trim($"late charge could not be committed: {e}");
+            run.NextSettlementAt = null;
+            return Attempt.Done;
+        }
+    }
+
+    async Task<Attempt> Deferred(RunRecord run, Error error, CancellationToken ct)
+    {
+        telemetry.SettlementDeferred();
+        log.LogWarning("Settling run {RunId} ({Kind}) is deferred: {Error}", run.Id, run.CreditsCharged > 0 ? "commit" : "release", error);
+        run.SettlementError = Trim(error.ToString());
+        await SaveAsync(run, ct);   // next_settlement_at already says when the worker may try again
+        return Attempt.Retry;
+    }
+
+    void Settled(RunRecord run, SettlementState state, ReservationView? view)
+    {
+        run.Settlement = state;
+        run.SettledAt = clock.GetUtcNow();
+        run.NextSettlementAt = null;
+        run.SettlementError = null;
+        if (view is not null && state == SettlementState.Committed) run.BalanceAfter = view.Balance;
+    }
+
+    async Task SaveAsync(RunRecord run, CancellationToken ct)
+    {
+        try
+        {
+            await store.UpdateAsync(run, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The ledger is right either way; the worker will repeat the (idempotent) settlement and record it then.
+            log.LogWarning(e, "Could not record the settlement of run {RunId}; it will be repeated", run.Id);
+        }
+    }
+
+    static bool IsSettledAs(Error e, string status) =>
+        e.Code == "reservation_settled" && e.Details.TryGetValue("status", out var s) && s switch
+        {
+            string text => text == status,
+            JsonElement { ValueKind: JsonValueKind.String } j => j.GetString() == status,
+            _ => false,
+        };
+
+    static string ReleaseReason(RunRecord run) => run.Status switch
+    {
+        RunStatus.Cancelled => "run cancelled by the caller",
+        _ => $"run failed: {run.ErrorCode ?? "unknown"}",
+    };
+
+    static string Trim(string s) => s.Length <= 1000 ? s : s[..1000];
+}
