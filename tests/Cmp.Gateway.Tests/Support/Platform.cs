@@ -90,10 +90,21 @@ public sealed class Platform : IAsyncLifetime
     }
 
     /// <summary>Another gateway on the same platform and database (the caller disposes it).</summary>
-    public TestGateway StartGateway(Dictionary<string, string?>? overrides = null, Action<IServiceCollection>? services = null)
+    public TestGateway StartGateway(Dictionary<string, string?>? overrides = null, Action<IServiceCollection>? services = null) =>
+        Launch(GatewaySettings(overrides), services);
+
+    /// <summary>A gateway with a database of its own: no other gateway's settlement worker touches its runs.</summary>
+    public async Task<TestGateway> StartIsolatedGatewayAsync(Dictionary<string, string?>? overrides = null)
+    {
+        var settings = GatewaySettings(overrides);
+        settings["ConnectionStrings:Gateway"] = await Postgres.CreateDatabaseAsync("gw_own");
+        return Launch(settings, null);
+    }
+
+    TestGateway Launch(Dictionary<string, string?> settings, Action<IServiceCollection>? services)
     {
         var gateway = new TestGateway();
-        gateway.Service = new ServiceFactory<Cmp.Gateway.Program>(GatewaySettings(overrides), b => b.ConfigureTestServices(s =>
+        gateway.Service = new ServiceFactory<Cmp.Gateway.Program>(settings, b => b.ConfigureTestServices(s =>
         {
             gateway.Install(s);
             services?.Invoke(s);

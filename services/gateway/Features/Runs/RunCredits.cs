@@ -40,6 +40,9 @@ public sealed class RunCredits(IControlPlaneClient controlPlane, IOptionsMonitor
     public Task<Result<ReservationView>> ReleaseAsync(Guid reservationId, string reason, CancellationToken ct) =>
         controlPlane.ReleaseAsync(reservationId, reason, ct);
 
+    public Task<Result<ReservationView>> GetAsync(Guid reservationId, CancellationToken ct) =>
+        controlPlane.GetReservationAsync(reservationId, ct);
+
     public Task<Result<ReservationView>> ReserveLateAsync(Guid runId, Guid tenantId, Guid instanceId, long amount, CancellationToken ct) =>
         controlPlane.ReserveAsync(tenantId, new ReserveRequest(amount, instanceId, 300), LateReservationKey(runId), ct);
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Cmp.ControlPlane.Contracts;
 using Cmp.Gateway.Domain;
 using Cmp.Primitives;
@@ -29,15 +28,19 @@ public sealed class RunSettlement(RunCredits credits, RunStore store, TimeProvid
         {
             Settled(run, run.CreditsCharged > 0 ? SettlementState.Committed : SettlementState.Released, settled);
         }
-        else if (IsSettledAs(error, "committed") && run.CreditsCharged > 0)
+        else if (error.Code == "reservation_settled")
         {
-            // Committed before with another amount: cannot happen with one cost per run; keep the ledger's word.
-            log.LogError("Reservation {Reservation} of run {RunId} was already committed with another amount", reservation, run.Id);
-            Settled(run, SettlementState.Committed, null);
-        }
-        else if (IsSettledAs(error, "released") || IsSettledAs(error, "expired"))
-        {
-            if (run.CreditsCharged == 0) Settled(run, SettlementState.Released, null);
+            // Settled already, by us (a repeat with a lost answer cannot differ) or by the ledger's expiry: ask which.
+            var current = await credits.GetAsync(reservation, ct);
+            if (!current.TryGetValue(out var view, out var lookupError)) return await Deferred(run, lookupError, ct);
+            if (view.Status == "committed")
+            {
+                if (run.CreditsCharged == 0 || view.CommittedAmount != run.CreditsCharged)
+                    log.LogError("Reservation {Reservation} of run {RunId} was committed with {Committed} credits, not {Expected}",
+                        reservation, run.Id, view.CommittedAmount, run.CreditsCharged);
+                Settled(run, SettlementState.Committed, null);   // its balance now is not the balance right after this run
+            }
+            else if (run.CreditsCharged == 0) Settled(run, SettlementState.Released, null);
             else if (await ChargeLateAsync(run, ct) == Attempt.Retry) return await Deferred(run, error, ct);
         }
         else if (error.Kind is ErrorKind.Transient or ErrorKind.Timeout or ErrorKind.RateLimited)
@@ -117,14 +120,6 @@ public sealed class RunSettlement(RunCredits credits, RunStore store, TimeProvid
             log.LogWarning(e, "Could not record the settlement of run {RunId}; it will be repeated", run.Id);
         }
     }
-
-    static bool IsSettledAs(Error e, string status) =>
-        e.Code == "reservation_settled" && e.Details.TryGetValue("status", out var s) && s switch
-        {
-            string text => text == status,
-            JsonElement { ValueKind: JsonValueKind.String } j => j.GetString() == status,
-            _ => false,
-        };
 
     static string ReleaseReason(RunRecord run) => run.Status switch
     {

@@ -23,7 +23,7 @@ public sealed class RunsOptions
     /// How long the control plane holds a run's reservation if nobody settles it (a crashed gateway): the ledger's
     /// own last resort. Must be longer than <see cref="MaxRunDuration"/>.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:10", "02:00:00")]
+    [Range(typeof(TimeSpan), "00:00:01", "02:00:00")]
     public TimeSpan ReservationTtl { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>A <c>: keep-alive</c> comment goes out on a silent stream this often (proxies cut idle connections).</summary>
