@@ -24,7 +24,9 @@ public static class GatewayAuthentication
         services.Configure<AuthenticationOptions>(o => o.DefaultScheme = GatewaySchemes.Selector);
 
         services.AddValidatedOptions<ApiKeyOptions>(config, ApiKeyOptions.Section);
-        services.AddValidatedOptions<WidgetOptions>(config, WidgetOptions.Section);
+        services.AddValidatedOptions<WidgetOptions>(config, WidgetOptions.Section)
+            .Validate(o => !o.Enabled || (WidgetTokens.IsStrongEnough(o.SigningKey) && o.PreviousSigningKeys.All(k => string.IsNullOrWhiteSpace(k) || WidgetTokens.IsStrongEnough(k))),
+                "Widget:SigningKey (and every Widget:PreviousSigningKeys entry) must be at least 32 bytes, e.g. `openssl rand -base64 32`.");
         services.AddSingleton<ApiKeyVerifier>();
         services.AddSingleton<WidgetTokens>();
 

@@ -121,15 +121,29 @@ public sealed class WidgetTokens
 
     static Error Refused(string code, string message) => new(code, message, ErrorKind.Unauthorized);
 
-    /// <summary>A base64 value of 32+ bytes is used as bytes; any other string of 32+ characters as its UTF-8 bytes.</summary>
+    /// <summary>True when a configured secret is long enough to sign with (checked at startup).</summary>
+    public static bool IsStrongEnough(string? secret) => secret is not null && KeyBytes(secret).Length >= 32;
+
     static SymmetricSecurityKey Key(string secret)
     {
-        byte[] bytes;
-        try { bytes = Convert.FromBase64String(secret); }
-        catch (FormatException) { bytes = Encoding.UTF8.GetBytes(secret); }
-        if (bytes.Length < 32) bytes = Encoding.UTF8.GetBytes(secret);
+        var bytes = KeyBytes(secret);
         if (bytes.Length < 32)
             throw new InvalidOperationException("Widget:SigningKey must be at least 32 bytes (e.g. `openssl rand -base64 32`).");
         return new SymmetricSecurityKey(bytes) { KeyId = Convert.ToHexStringLower(SHA256.HashData(bytes))[..16] };
+    }
+
+    /// <summary>A base64 value of 32+ bytes is used as bytes; any other string as its UTF-8 bytes.</summary>
+    static byte[] KeyBytes(string secret)
+    {
+        try
+        {
+            var decoded = Convert.FromBase64String(secret);
+            if (decoded.Length >= 32) return decoded;
+        }
+        catch (FormatException)
+        {
+            // Not base64: a passphrase.
+        }
+        return Encoding.UTF8.GetBytes(secret);
     }
 }
