@@ -61,4 +61,7 @@ public sealed class RunRecord
     public DateTimeOffset? SettledAt { get; set; }
 
     public bool IsFinished => Status != RunStatus.Running;
+
+    /// <summary>A copy to write while the original keeps changing (the outcome is stored while the charge is settled).</summary>
+    public RunRecord Snapshot() => (RunRecord)MemberwiseClone();
 }

@@ -46,6 +46,7 @@ public static class GatewayExtensions
         services.AddSingleton<RunCredits>();
         services.AddSingleton<RunStore>();
         services.AddSingleton<RunSettlement>();
+        services.AddSingleton<SettlementRecorder>().AddHostedService(sp => sp.GetRequiredService<SettlementRecorder>());
         services.AddSingleton<AgentRuns>();
         services.AddSingleton<IAgentRuns>(sp => sp.GetRequiredService<AgentRuns>());
         services.AddSingleton<RunQueries>();

@@ -49,6 +49,7 @@ public sealed class SettlementWorker(RunStore store, RunSettlement settlement, T
         {
             run.NextSettlementAt = now + Backoff(run.SettlementAttempts, o);
             if (await settlement.SettleAsync(run, ct) == RunSettlement.Attempt.Done) settled++;
+            await store.SaveSettlementsAsync([run], ct);
         }
         return settled;
     }

@@ -81,9 +81,8 @@ public sealed class RunsApiTests(Platform platform) : IAsyncLifetime
         var (_, run) = await client.PostJsonAsync("/v1/runs", new { instance_id = account.InstanceId, input = "Hi" });
         var id = run.GetProperty("run_id").GetGuid();
 
-        var (response, record) = await client.GetJsonAsync($"/v1/runs/{id}");
+        var record = await client.SettledRunAsync(id);
 
-        response.StatusCode.Should().Be(HttpStatusCode.OK, record.ToString());
         record.GetProperty("id").GetGuid().Should().Be(id);
         record.GetProperty("status").GetString().Should().Be("succeeded");
         record.GetProperty("instance_id").GetGuid().Should().Be(account.InstanceId);

@@ -32,8 +32,8 @@ public interface IAgentRuns
 }
 
 public sealed class AgentRuns(
-    InstanceAccess access, RunRateLimiter limits, RunCredits credits, RunStore store, RunSettlement settlement, IRunnerClient runner,
-    TimeProvider clock, RunTelemetry telemetry, IOptionsMonitor<RunsOptions> options, ILogger<AgentRuns> log) : IAgentRuns
+    InstanceAccess access, RunRateLimiter limits, RunCredits credits, RunStore store, RunSettlement settlement, SettlementRecorder recorder,
+    IRunnerClient runner, TimeProvider clock, RunTelemetry telemetry, IOptionsMonitor<RunsOptions> options, ILogger<AgentRuns> log) : IAgentRuns
 {
     public async Task<Result<RunResponse>> RunAsync(RunCaller caller, CreateRunRequest request, CancellationToken ct)
     {
@@ -41,10 +41,19 @@ public sealed class AgentRuns(
         if (!begun.TryGetValue(out var run, out var refused)) return refused;
         using var deadline = new CancellationTokenSource(options.CurrentValue.MaxRunDuration, clock);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
+        // The run record is written while the run starts: the database is off the critical path, and a run whose
+        // record cannot be written is stopped and released before it can be charged.
+        var running = runner.RunAsync(RunnerRequest(run), linked.Token);
+        if (!await run.Recorded)
+        {
+            await linked.CancelAsync();
+            await Quietly(running);
+            return await AbandonUnrecordedAsync(run);
+        }
         Result<RunResult> result;
         try
         {
-            result = await runner.RunAsync(RunnerRequest(run), linked.Token);
+            result = await running;
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -74,11 +83,14 @@ public sealed class AgentRuns(
         var stop = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
         var events = runner.StreamAsync(RunnerRequest(run), stop.Token).GetAsyncEnumerator(stop.Token);
         var first = await AgentRunStream.NextAsync(events);
-        if (first.Event is null or RunErrorEvent)
+        var recorded = await run.Recorded;
+        if (first.Event is null or RunErrorEvent || !recorded)
         {
+            if (!recorded) await stop.CancelAsync();
             await events.DisposeAsync();
             stop.Dispose();
             deadline.Dispose();
+            if (!recorded) return await AbandonUnrecordedAsync(run);
             if (first.Event is RunErrorEvent failed) return await FailAsync(run, RunErrors.FromRunner(failed.Error));
             if (!ct.IsCancellationRequested && deadline.IsCancellationRequested)
                 return await FailAsync(run, RunErrors.Timeout(options.CurrentValue.MaxRunDuration));
@@ -89,6 +101,7 @@ public sealed class AgentRuns(
         return new AgentRunStream(this, run, events, first.Event, stop, deadline, options.CurrentValue.MaxRunDuration);
     }
 
+    /// <summary>Every check, then the reservation; starts writing the run record (see <see cref="RunExecution.Recorded"/>).</summary>
     async Task<Result<RunExecution>> BeginAsync(RunCaller caller, CreateRunRequest request, bool stream, CancellationToken ct)
     {
         var started = clock.GetTimestamp();
@@ -131,23 +144,32 @@ public sealed class AgentRuns(
             record.CreditsReserved = reservation.Amount;
             record.Settlement = SettlementState.Pending;
         }
+        return new RunExecution(record, target, valid, started, activity, RecordAsync(record.Snapshot()));
+    }
 
-        var run = new RunExecution(record, target, valid, started, activity);
+    async Task<bool> RecordAsync(RunRecord snapshot)
+    {
         try
         {
-            await store.InsertAsync(record, CancellationToken.None);
+            await store.InsertAsync(snapshot, CancellationToken.None);
+            return true;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            log.LogError(e, "Could not record run {RunId}; releasing its reservation", record.Id);
-            record.Status = RunStatus.Failed;
-            record.ErrorCode = "database_unavailable";
-            record.NextSettlementAt = clock.GetUtcNow();
-            await settlement.SettleAsync(record, CancellationToken.None);   // release now; its own save fails too, harmlessly
-            activity?.Dispose();
-            return RunErrors.DatabaseUnavailable();
+            log.LogError(e, "Could not record run {RunId}; it is stopped and its reservation released", snapshot.Id);
+            return false;
         }
-        return run;
+    }
+
+    /// <summary>The run could not be recorded (the database is down): it was stopped; release its credits now.</summary>
+    async Task<Error> AbandonUnrecordedAsync(RunExecution run)
+    {
+        var r = run.Record;
+        r.Status = RunStatus.Failed;
+        r.ErrorCode = "database_unavailable";
+        await settlement.SettleAsync(r, CancellationToken.None);
+        run.Activity?.Dispose();
+        return RunErrors.DatabaseUnavailable();
     }
 
     static RunRequest RunnerRequest(RunExecution run) =>
@@ -190,7 +212,12 @@ public sealed class AgentRuns(
         await FinishAsync(run);
     }
 
-    /// <summary>Records the outcome first (so it survives anything that follows), then settles the reservation.</summary>
+    /// <summary>
+    /// Stores the outcome and settles the reservation at the same time. Either order is safe: the stored outcome (with
+    /// its cost and "settlement pending") lets the worker finish a settlement that did not happen, and commit and
+    /// release are idempotent, so the worker repeating one that did happen changes nothing. Whether it went through
+    /// is recorded after the response, in a batch.
+    /// </summary>
     async Task FinishAsync(RunExecution run)
     {
         var r = run.Record;
@@ -198,16 +225,10 @@ public sealed class AgentRuns(
         r.LatencyMs = (long)elapsed.TotalMilliseconds;
         r.CompletedAt = clock.GetUtcNow();
         r.NextSettlementAt = r.Settlement == SettlementState.Pending ? r.CompletedAt + options.CurrentValue.SettlementGrace : null;
-        try
-        {
-            await store.UpdateAsync(r, CancellationToken.None);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // Settle anyway: charging the completed run now is better than relying on a row we could not write.
-            log.LogError(e, "Could not record the outcome of run {RunId} before settling it", r.Id);
-        }
-        await settlement.SettleAsync(r, CancellationToken.None);
+        await run.Recorded;   // the outcome updates the row the insert wrote
+        var outcome = WriteOutcomeAsync(r.Snapshot());
+        if (r.Settlement == SettlementState.Pending) await settlement.SettleAsync(r, CancellationToken.None);
+        if (await outcome && r.Settlement != SettlementState.None) recorder.Record(r);
         telemetry.Finished(r, elapsed);
         run.Activity?.SetTag("cmp.run.outcome", r.Status == RunStatus.Failed ? r.ErrorCode : r.Status.ToString().ToLowerInvariant());
         run.Activity?.SetTag("cmp.run.credits_charged", r.CreditsCharged);
@@ -218,16 +239,41 @@ public sealed class AgentRuns(
             r.ErrorCode is null ? "" : ", " + r.ErrorCode);
     }
 
+    async Task<bool> WriteOutcomeAsync(RunRecord snapshot)
+    {
+        try
+        {
+            await store.UpdateAsync(snapshot, CancellationToken.None);
+            return true;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The ledger is still settled right now; only the gateway's own record of this run is stale.
+            log.LogError(e, "Could not record the outcome of run {RunId}", snapshot.Id);
+            return false;
+        }
+    }
+
+    static async Task Quietly(Task task)
+    {
+        try { await task; }
+        catch { }
+    }
+
     static string Truncate(string s, int max) => s.Length <= max ? s : s[..max];
 }
 
-/// <summary>One run in flight: its record, what it runs, when it started.</summary>
-public sealed class RunExecution(RunRecord record, RunTarget target, ValidRunRequest request, long started, Activity? activity)
+/// <summary>One run in flight: its record, what it runs, when it started, and the write of its record.</summary>
+public sealed class RunExecution(RunRecord record, RunTarget target, ValidRunRequest request, long started, Activity? activity, Task<bool> recorded)
 {
     public RunRecord Record { get; } = record;
     public RunTarget Target { get; } = target;
     public ValidRunRequest Request { get; } = request;
     public long Started { get; } = started;
     public Activity? Activity { get; } = activity;
+
+    /// <summary>True once the run's record is in the database; false if it could not be written.</summary>
+    public Task<bool> Recorded { get; } = recorded;
+
     public string CallerKind => Record.CallerKind.ToString();
 }

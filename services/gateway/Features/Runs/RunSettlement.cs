@@ -11,12 +11,15 @@ namespace Cmp.Gateway.Features.Runs;
 /// could be committed (the control plane was unreachable for longer than the reservation's TTL), the cost is charged
 /// through a new reservation, so a completed run is never free by accident.
 /// </summary>
-public sealed class RunSettlement(RunCredits credits, RunStore store, TimeProvider clock, RunTelemetry telemetry, ILogger<RunSettlement> log)
+public sealed class RunSettlement(RunCredits credits, TimeProvider clock, RunTelemetry telemetry, ILogger<RunSettlement> log)
 {
     /// <summary>Outcome of one attempt: Done (the record says where it ended) or Retry later.</summary>
     public enum Attempt { Done, Retry }
 
-    /// <summary>Settles <paramref name="run"/> (whose outcome is already stored) and stores the result.</summary>
+    /// <summary>
+    /// Settles <paramref name="run"/> and updates its settlement fields; storing them is the caller's business (the
+    /// request path batches it, the worker writes at once).
+    /// </summary>
     public async Task<Attempt> SettleAsync(RunRecord run, CancellationToken ct)
     {
         if (run.Settlement != SettlementState.Pending || run.ReservationId is not { } reservation) return Attempt.Done;
@@ -32,7 +35,7 @@ public sealed class RunSettlement(RunCredits credits, RunStore store, TimeProvid
         {
             // Settled already, by us (a repeat with a lost answer cannot differ) or by the ledger's expiry: ask which.
             var current = await credits.GetAsync(reservation, ct);
-            if (!current.TryGetValue(out var view, out var lookupError)) return await Deferred(run, lookupError, ct);
+            if (!current.TryGetValue(out var view, out var lookupError)) return Deferred(run, lookupError);
             if (view.Status == "committed")
             {
                 if (run.CreditsCharged == 0 || view.CommittedAmount != run.CreditsCharged)
@@ -41,11 +44,11 @@ public sealed class RunSettlement(RunCredits credits, RunStore store, TimeProvid
                 Settled(run, SettlementState.Committed, null);   // its balance now is not the balance right after this run
             }
             else if (run.CreditsCharged == 0) Settled(run, SettlementState.Released, null);
-            else if (await ChargeLateAsync(run, ct) == Attempt.Retry) return await Deferred(run, error, ct);
+            else if (await ChargeLateAsync(run, ct) == Attempt.Retry) return Deferred(run, error);
         }
         else if (error.Kind is ErrorKind.Transient or ErrorKind.Timeout or ErrorKind.RateLimited)
         {
-            return await Deferred(run, error, ct);
+            return Deferred(run, error);
         }
         else
         {
@@ -55,7 +58,6 @@ public sealed class RunSettlement(RunCredits credits, RunStore store, TimeProvid
             run.SettlementError = Trim(error.ToString());
             run.NextSettlementAt = null;
         }
-        await SaveAsync(run, ct);
         if (run.Settlement == SettlementState.Committed) telemetry.Charged(run.CreditsCharged);
         return Attempt.Done;
     }
@@ -90,12 +92,12 @@ public sealed class RunSettlement(RunCredits credits, RunStore store, TimeProvid
         }
     }
 
-    async Task<Attempt> Deferred(RunRecord run, Error error, CancellationToken ct)
+    /// <summary>Left pending; <c>next_settlement_at</c> already says when the worker may try again.</summary>
+    Attempt Deferred(RunRecord run, Error error)
     {
         telemetry.SettlementDeferred();
         log.LogWarning("Settling run {RunId} ({Kind}) is deferred: {Error}", run.Id, run.CreditsCharged > 0 ? "commit" : "release", error);
         run.SettlementError = Trim(error.ToString());
-        await SaveAsync(run, ct);   // next_settlement_at already says when the worker may try again
         return Attempt.Retry;
     }
 
@@ -106,19 +108,6 @@ public sealed class RunSettlement(RunCredits credits, RunStore store, TimeProvid
         run.NextSettlementAt = null;
         run.SettlementError = null;
         if (view is not null && state == SettlementState.Committed) run.BalanceAfter = view.Balance;
-    }
-
-    async Task SaveAsync(RunRecord run, CancellationToken ct)
-    {
-        try
-        {
-            await store.UpdateAsync(run, ct);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // The ledger is right either way; the worker will repeat the (idempotent) settlement and record it then.
-            log.LogWarning(e, "Could not record the settlement of run {RunId}; it will be repeated", run.Id);
-        }
     }
 
     static string ReleaseReason(RunRecord run) => run.Status switch

@@ -23,6 +23,40 @@ public sealed class RunStore(IDbContextFactory<GatewayDbContext> contexts)
         await db.SaveChangesAsync(ct);
     }
 
+    /// <summary>
+    /// Writes the settlement columns of many runs in one statement (only those: a concurrent outcome write is never
+    /// undone). Runs whose settlement is already final in the database are left alone.
+    /// </summary>
+    public async Task SaveSettlementsAsync(IReadOnlyList<RunRecord> runs, CancellationToken ct)
+    {
+        if (runs.Count == 0) return;
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var ids = runs.Select(r => r.Id).ToArray();
+        var states = runs.Select(r => SettlementName(r.Settlement)).ToArray();
+        var settledAt = runs.Select(r => r.SettledAt).ToArray();
+        var next = runs.Select(r => r.NextSettlementAt).ToArray();
+        var errors = runs.Select(r => r.SettlementError).ToArray();
+        var balances = runs.Select(r => r.BalanceAfter).ToArray();
+        var reservations = runs.Select(r => r.ReservationId).ToArray();
+        await db.Database.ExecuteSqlAsync($"""
+            UPDATE runs.runs AS r
+               SET settlement = u.settlement, settled_at = u.settled_at, next_settlement_at = u.next_settlement_at,
+                   settlement_error = u.settlement_error, balance_after = u.balance_after, reservation_id = u.reservation_id
+              FROM unnest({ids}, {states}, {settledAt}, {next}, {errors}, {balances}, {reservations})
+                   AS u(id, settlement, settled_at, next_settlement_at, settlement_error, balance_after, reservation_id)
+             WHERE r.id = u.id AND r.settlement IN ('pending', 'none')
+            """, ct);
+    }
+
+    static string SettlementName(SettlementState s) => s switch
+    {
+        SettlementState.None => "none",
+        SettlementState.Pending => "pending",
+        SettlementState.Committed => "committed",
+        SettlementState.Released => "released",
+        _ => "failed",
+    };
+
     public async Task<RunRecord?> FindAsync(Guid id, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);

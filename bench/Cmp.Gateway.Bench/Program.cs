@@ -1,0 +1,135 @@
+using System.Globalization;
+using System.Text;
+using Cmp.Gateway.Bench;
+using Cmp.Testing;
+
+// `make bench`: the gateway's cost as a ratio, on loopback, in one run. See bench/README.md.
+var quick = args.Contains("--quick");
+var logs = args.Contains("--logs");
+var phase = TimeSpan.FromSeconds(quick ? 5 : 15);
+var step = TimeSpan.FromSeconds(quick ? 3 : 6);
+double[] searchRates = quick ? [300, 500, 700] : [300, 400, 500, 600, 700, 800, 1000];
+
+void Say(string s) => Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] {s}");
+
+await using var stack = await BenchStack.StartAsync(logs, s => Say("starting " + s));
+var processes = new List<ProcessStats>
+{
+    new("gateway", stack.Gateway.ProcessId, tree: false),
+    new("runner", stack.Runner.ProcessId, tree: false),
+    new("control-plane", stack.ControlPlane.ProcessId, tree: false),
+    new("langflow-sim", stack.Langflow.ProcessId, tree: false),
+    new("postgresql", PostmasterPid(stack.Postgres.DataDir), tree: true),
+    new("load driver", Environment.ProcessId, tree: false),
+};
+var driver = new LoadDriver(processes);
+using var targets = new Targets(stack);
+var balanceBefore = await stack.BalanceAsync();
+var gatewayRuns = 0L;
+
+async Task<Phase> Run(string target, double rate, TimeSpan duration)
+{
+    await stack.ResetSimulatorAsync();
+    Say($"{target} at {rate:0}/s for {duration.TotalSeconds:0} s");
+    var result = await driver.RunAsync(target, rate, duration, target == "gateway" ? targets.GatewayAsync : targets.DirectAsync);
+    if (target == "gateway") gatewayRuns += result.Ok;
+    Say($"  ok {result.Ok}/{result.Sent}, p50 {Ms(result.Service.Percentile(50))}, p99 {Ms(result.Service.Percentile(99))}" +
+        (result.Errors > 0 ? $", {result.Errors} errors (first: {result.FirstError})" : ""));
+    return result;
+}
+
+if (args.Contains("--probe"))
+{
+    foreach (var target in new[] { "gateway", "direct", "gateway", "direct" })
+    {
+        var h = new LatencyHistogram();
+        for (var i = 0; i < 200; i++)
+        {
+            var t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+            var (ok, err) = target == "gateway" ? await targets.GatewayAsync(i) : await targets.DirectAsync(i);
+            if (!ok) Say(err!);
+            h.Record(System.Diagnostics.Stopwatch.GetElapsedTime(t0));
+        }
+        Say($"sequential {target}: p50 {Ms(h.Percentile(50))} p90 {Ms(h.Percentile(90))} p99 {Ms(h.Percentile(99))}");
+    }
+    foreach (var l in stack.Gateway.Output.Split('\n').Where(l => l.Contains("TIMING")).TakeLast(12)) Console.WriteLine(l.Length > 300 ? l[..300] : l);
+    return 0;
+}
+
+Say("warming up (JIT, connection pools, caches)");
+await Run("gateway", 100, TimeSpan.FromSeconds(quick ? 3 : 8));
+await Run("direct", 100, TimeSpan.FromSeconds(3));
+
+var pairs = new List<(Phase Direct, Phase Gateway)>();
+foreach (var rate in new double[] { 200, 500 })
+    pairs.Add((await Run("direct", rate, phase), await Run("gateway", rate, phase)));
+
+var search = new List<Phase>();
+foreach (var rate in searchRates)
+{
+    var p = await Run("gateway", rate, step);
+    search.Add(p);
+    if (!Sustained(p)) break;
+}
+var balanceAfter = await stack.BalanceAsync();
+
+var report = Report(pairs, search, processes, balanceBefore - balanceAfter, gatewayRuns, quick, logs);
+Console.WriteLine();
+Console.WriteLine(report);
+var dir = Path.Combine(RepoPaths.Root, ".cmp", "bench");
+Directory.CreateDirectory(dir);
+await File.WriteAllTextAsync(Path.Combine(dir, "gateway-latest.md"), report);
+Say($"report written to {Path.Combine(dir, "gateway-latest.md")}");
+return 0;
+
+// A rate is sustained when every run succeeded, completions kept up with the offered rate, and no backlog built up.
+static bool Sustained(Phase p) =>
+    p.Errors == 0 && p.CompletedRate >= 0.97 * p.OfferedRate && p.FromSchedule.Percentile(99) < TimeSpan.FromMilliseconds(100);
+
+static string Ms(TimeSpan t) => (t.TotalMilliseconds).ToString("0.00", CultureInfo.InvariantCulture) + " ms";
+
+static int PostmasterPid(string dataDir) =>
+    int.Parse(File.ReadLines(Path.Combine(dataDir, "postmaster.pid")).First(), CultureInfo.InvariantCulture);
+
+static string Report(List<(Phase Direct, Phase Gateway)> pairs, List<Phase> search, List<ProcessStats> processes, long charged, long runs, bool quick, bool logs)
+{
+    var c = CultureInfo.InvariantCulture;
+    string F(double v) => v.ToString("0.00", c);
+    string M(TimeSpan t) => F(t.TotalMilliseconds);
+    var sb = new StringBuilder();
+    sb.AppendLine($"## Gateway benchmark ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {(quick ? "quick" : "full")} run{(logs ? ", per-run logs on" : "")})");
+    sb.AppendLine();
+    sb.AppendLine("Same run (one new conversation each, customer-support flow on the Langflow simulator), open-loop at fixed rates.");
+    sb.AppendLine("*direct*: client → Langflow simulator. *gateway*: client → gateway (API key, rate limits, instance check,");
+    sb.AppendLine("reserve, run record, runner, outcome record, commit) → runner → Langflow simulator. Latency from the actual send; `sched p99` counts from the due time.");
+    sb.AppendLine();
+    sb.AppendLine("| rate | direct p50 | direct p99 | gateway p50 | gateway p99 | added p50 | added p99 | ratio p50 | ratio p99 | gateway sched p99 | errors |");
+    sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
+    foreach (var (d, g) in pairs)
+    {
+        TimeSpan d50 = d.Service.Percentile(50), d99 = d.Service.Percentile(99), g50 = g.Service.Percentile(50), g99 = g.Service.Percentile(99);
+        sb.AppendLine($"| {g.OfferedRate:0}/s | {M(d50)} ms | {M(d99)} ms | {M(g50)} ms | {M(g99)} ms | **{M(g50 - d50)} ms** | **{M(g99 - d99)} ms** | " +
+                      $"{F(g50 / d50)}× | {F(g99 / d99)}× | {M(g.FromSchedule.Percentile(99))} ms | {d.Errors + g.Errors} |");
+    }
+    sb.AppendLine();
+    sb.AppendLine("Throughput search (gateway only, each step held for the step duration; sustained = no errors, ≥ 97 % of the rate completed, sched p99 < 100 ms):");
+    sb.AppendLine();
+    sb.AppendLine("| offered | completed/s | p50 | p99 | sched p99 | errors | sustained |");
+    sb.AppendLine("|---|---|---|---|---|---|---|");
+    foreach (var p in search)
+        sb.AppendLine($"| {p.OfferedRate:0}/s | {p.CompletedRate:0} | {M(p.Service.Percentile(50))} ms | {M(p.Service.Percentile(99))} ms | {M(p.FromSchedule.Percentile(99))} ms | {p.Errors} | {(Sustained(p) ? "yes" : "no")} |");
+    var best = search.Where(Sustained).Select(p => p.OfferedRate).DefaultIfEmpty(0).Max();
+    sb.AppendLine();
+    sb.AppendLine($"**Highest sustained metered throughput: {best:0} runs/s.** Credits charged: {charged} for {runs} successful gateway runs (1 credit each).");
+    sb.AppendLine();
+    sb.AppendLine("Where the time goes: CPU per run, by process (µs), at 500/s:");
+    sb.AppendLine();
+    var at500 = pairs.Last();
+    sb.AppendLine("| process | direct | gateway | peak RSS |");
+    sb.AppendLine("|---|---|---|---|");
+    foreach (var p in processes)
+        sb.AppendLine($"| {p.Name} | {at500.Direct.CpuPerRequest(p.Name).TotalMicroseconds:0} | {at500.Gateway.CpuPerRequest(p.Name).TotalMicroseconds:0} | {p.PeakRssMb():0} MiB |");
+    var total = processes.Sum(p => at500.Gateway.CpuPerRequest(p.Name).TotalMicroseconds);
+    sb.AppendLine($"| **all** | {processes.Sum(p => at500.Direct.CpuPerRequest(p.Name).TotalMicroseconds):0} | {total:0} | |");
+    return sb.ToString();
+}
