@@ -31,11 +31,12 @@ public sealed class ProcessStats(string name, int pid, bool tree)
         return Interlocked.Read(ref _peakTreeRssKb) / 1024.0;
     }
 
-    /// <summary>Samples the tree's current RSS (call periodically during load).</summary>
+    /// <summary>Samples the tree's current memory (call periodically during load): the sum of proportional set sizes,
+    /// so pages the backends share (PostgreSQL's shared buffers) count once, not once per backend.</summary>
     public void Sample()
     {
         if (!tree) return;
-        var sum = Members().Sum(p => Status(p, "VmRSS:") ?? 0);
+        var sum = Members().Sum(p => Rollup(p, "Pss:") ?? 0);
         long seen;
         while (sum > (seen = Interlocked.Read(ref _peakTreeRssKb)) && Interlocked.CompareExchange(ref _peakTreeRssKb, sum, seen) != seen) { }
     }
@@ -67,11 +68,15 @@ public sealed class ProcessStats(string name, int pid, bool tree)
         catch (UnauthorizedAccessException) { return null; }
     }
 
-    static long? Status(int pid, string key)
+    static long? Status(int pid, string key) => Field($"/proc/{pid}/status", key);
+
+    static long? Rollup(int pid, string key) => Field($"/proc/{pid}/smaps_rollup", key);
+
+    static long? Field(string file, string key)
     {
         try
         {
-            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+            foreach (var line in File.ReadLines(file))
                 if (line.StartsWith(key, StringComparison.Ordinal))
                     return long.Parse(line[key.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
         }

@@ -52,13 +52,13 @@ if (args.Contains("--probe"))
         }
         Say($"sequential {target}: p50 {Ms(h.Percentile(50))} p90 {Ms(h.Percentile(90))} p99 {Ms(h.Percentile(99))}");
     }
-    foreach (var l in stack.Gateway.Output.Split('\n').Where(l => l.Contains("TIMING")).TakeLast(12)) Console.WriteLine(l.Length > 300 ? l[..300] : l);
     return 0;
 }
 
-Say("warming up (JIT, connection pools, caches)");
-await Run("gateway", 100, TimeSpan.FromSeconds(quick ? 3 : 8));
-await Run("direct", 100, TimeSpan.FromSeconds(3));
+Say("warming up (JIT, connection pools, caches), ramping up so a cold process is not flooded");
+foreach (var rate in new double[] { 10, 50, 100, 200 }) await Run("gateway", rate, TimeSpan.FromSeconds(quick ? 2 : 4));
+await Run("direct", 200, TimeSpan.FromSeconds(3));
+var loadBefore = LoadAverage();
 
 var pairs = new List<(Phase Direct, Phase Gateway)>();
 foreach (var rate in new double[] { 200, 500 })
@@ -73,7 +73,7 @@ foreach (var rate in searchRates)
 }
 var balanceAfter = await stack.BalanceAsync();
 
-var report = Report(pairs, search, processes, balanceBefore - balanceAfter, gatewayRuns, quick, logs);
+var report = Report(pairs, search, processes, balanceBefore - balanceAfter, gatewayRuns, quick, logs, loadBefore, LoadAverage());
 Console.WriteLine();
 Console.WriteLine(report);
 var dir = Path.Combine(RepoPaths.Root, ".cmp", "bench");
@@ -91,13 +91,18 @@ static string Ms(TimeSpan t) => (t.TotalMilliseconds).ToString("0.00", CultureIn
 static int PostmasterPid(string dataDir) =>
     int.Parse(File.ReadLines(Path.Combine(dataDir, "postmaster.pid")).First(), CultureInfo.InvariantCulture);
 
-static string Report(List<(Phase Direct, Phase Gateway)> pairs, List<Phase> search, List<ProcessStats> processes, long charged, long runs, bool quick, bool logs)
+static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
+
+static string Report(List<(Phase Direct, Phase Gateway)> pairs, List<Phase> search, List<ProcessStats> processes, long charged, long runs, bool quick, bool logs,
+    string loadBefore, string loadAfter)
 {
     var c = CultureInfo.InvariantCulture;
     string F(double v) => v.ToString("0.00", c);
     string M(TimeSpan t) => F(t.TotalMilliseconds);
     var sb = new StringBuilder();
     sb.AppendLine($"## Gateway benchmark ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {(quick ? "quick" : "full")} run{(logs ? ", per-run logs on" : "")})");
+    sb.AppendLine();
+    sb.AppendLine($"Machine load average (1/5/15 min) before the measured phases: {loadBefore}; after: {loadAfter}. Everything else on the machine competes for the same cores.");
     sb.AppendLine();
     sb.AppendLine("Same run (one new conversation each, customer-support flow on the Langflow simulator), open-loop at fixed rates.");
     sb.AppendLine("*direct*: client → Langflow simulator. *gateway*: client → gateway (API key, rate limits, instance check,");

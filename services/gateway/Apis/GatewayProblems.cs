@@ -19,8 +19,9 @@ public static class GatewayProblems
 
     public static ProblemHttpResult ToGatewayProblem(this Error error, HttpContext http)
     {
-        if (error.Kind == ErrorKind.RateLimited && error.Details.TryGetValue("retry_after", out var seconds) && seconds is long s)
+        if (error.Details.TryGetValue("retry_after", out var seconds) && seconds is long s)
             http.Response.Headers.RetryAfter = s.ToString(CultureInfo.InvariantCulture);
+        if (error.Details.ContainsKey("replayed")) http.Response.Headers["Idempotent-Replayed"] = "true";
         return TypedResults.Problem(error.ToGatewayProblemDetails());
     }
 }

@@ -38,17 +38,20 @@ public static class RunsApi
     {
         var caller = RunCallers.From(http);
         if (!caller.TryGetValue(out var who, out var unauthenticated)) return unauthenticated.ToGatewayProblem(http);
+        var key = http.Request.Headers["Idempotency-Key"].ToString();
+        var request = (body ?? new CreateRunRequest()) with { IdempotencyKey = key.Length == 0 ? null : key };
         if (body?.Stream == true || AcceptsEventStream(http.Request))
         {
-            var started = await runs.StartStreamAsync(who, body ?? new CreateRunRequest(), ct);
-            return started.TryGetValue(out var stream, out var refused)
-                ? new RunEventStreamResult(stream, options.CurrentValue.StreamHeartbeatInterval)
-                : refused.ToGatewayProblem(http);
+            var started = await runs.StartStreamAsync(who, request, ct);
+            if (!started.TryGetValue(out var stream, out var refused)) return refused.ToGatewayProblem(http);
+            if (stream.Replayed) http.Response.Headers["Idempotent-Replayed"] = "true";
+            return new RunEventStreamResult(stream, options.CurrentValue.StreamHeartbeatInterval);
         }
-        var result = await runs.RunAsync(who, body ?? new CreateRunRequest(), ct);
+        var result = await runs.RunAsync(who, request, ct);
         if (!result.TryGetValue(out var ok, out var error)) return error.ToGatewayProblem(http);
         http.Response.Headers["X-Run-Id"] = ok.RunId.ToString();
         http.Response.Headers.Location = $"/v1/runs/{ok.RunId}";
+        if (ok.Replayed) http.Response.Headers["Idempotent-Replayed"] = "true";
         return TypedResults.Ok(ok);
     }
 

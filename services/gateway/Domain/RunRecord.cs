@@ -55,6 +55,13 @@ public sealed class RunRecord
     /// <summary>The tenant's balance right after this run's commit, when the commit answered.</summary>
     public long? BalanceAfter { get; set; }
 
+    /// <summary>The caller's <c>Idempotency-Key</c>, unique per tenant: a repeat gets this run's outcome, not a new run.</summary>
+    public string? IdempotencyKey { get; set; }
+    /// <summary>SHA-256 of the request a key was first used with (a different request under the same key is refused).</summary>
+    public string? RequestHash { get; set; }
+    /// <summary>What a repeat of a keyed request is answered with (JSON: the reply and session, or the error).</summary>
+    public string? Outcome { get; set; }
+
     public string? CorrelationId { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? CompletedAt { get; set; }

@@ -12,13 +12,14 @@ namespace Cmp.Gateway.Features.Runs;
 /// </summary>
 public sealed class AgentRunStream : IAsyncDisposable
 {
-    readonly AgentRuns _runs;
-    readonly RunExecution _run;
-    readonly IAsyncEnumerator<RunEvent> _events;
-    readonly RunEvent _first;
-    readonly CancellationTokenSource _stop;
-    readonly CancellationTokenSource _deadline;
+    readonly AgentRuns _runs = null!;
+    readonly RunExecution _run = null!;
+    readonly IAsyncEnumerator<RunEvent> _events = null!;
+    readonly RunEvent _first = null!;
+    readonly CancellationTokenSource _stop = null!;
+    readonly CancellationTokenSource _deadline = null!;
     readonly TimeSpan _maxDuration;
+    readonly RunResponse? _replay;
     long _tokensDelivered;
     int _state;   // 0 not read, 1 reading, 2 finished
 
@@ -34,11 +35,28 @@ public sealed class AgentRunStream : IAsyncDisposable
         _maxDuration = maxDuration;
     }
 
-    public Guid RunId => _run.Record.Id;
-    public Guid InstanceId => _run.Record.InstanceId;
+    AgentRunStream(RunResponse replay)
+    {
+        _replay = replay;
+        _state = 2;
+    }
+
+    /// <summary>The stored outcome of an earlier request with the same idempotency key, as a one-event stream.</summary>
+    internal static AgentRunStream ForReplay(RunResponse response) => new(response);
+
+    public Guid RunId => _replay?.RunId ?? _run.Record.Id;
+    public Guid InstanceId => _replay?.InstanceId ?? _run.Record.InstanceId;
+
+    /// <summary>True when this stream replays an earlier request's outcome (nothing runs).</summary>
+    public bool Replayed => _replay is not null;
 
     public async IAsyncEnumerable<AgentRunEvent> ReadAllAsync([EnumeratorCancellation] CancellationToken ct = default)
     {
+        if (_replay is not null)
+        {
+            yield return new AgentRunCompleted(_replay);
+            yield break;
+        }
         if (Interlocked.CompareExchange(ref _state, 1, 0) != 0) throw new InvalidOperationException("A run stream can be read once.");
         using var reader = ct.Register(static s => ((CancellationTokenSource)s!).Cancel(), _stop);
         try
@@ -95,7 +113,7 @@ public sealed class AgentRunStream : IAsyncDisposable
     /// <summary>Cancels and settles the run if it did not finish; releases the runner connection either way.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.CompareExchange(ref _state, 1, 0) == 0) await CloseAsync();
+        if (_replay is null && Interlocked.CompareExchange(ref _state, 1, 0) == 0) await CloseAsync();
     }
 
     async Task CloseAsync()

@@ -38,7 +38,9 @@ public sealed class AgentRuns(
     public async Task<Result<RunResponse>> RunAsync(RunCaller caller, CreateRunRequest request, CancellationToken ct)
     {
         var begun = await BeginAsync(caller, request, stream: false, ct);
-        if (!begun.TryGetValue(out var run, out var refused)) return refused;
+        if (!begun.TryGetValue(out var b, out var refused)) return refused;
+        if (b.Replay is { } replay) return replay;
+        var run = b.Run!;
         using var deadline = new CancellationTokenSource(options.CurrentValue.MaxRunDuration, clock);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
         // The run record is written while the run starts: the database is off the critical path, and a run whose
@@ -78,7 +80,9 @@ public sealed class AgentRuns(
     public async Task<Result<AgentRunStream>> StartStreamAsync(RunCaller caller, CreateRunRequest request, CancellationToken ct)
     {
         var begun = await BeginAsync(caller, request, stream: true, ct);
-        if (!begun.TryGetValue(out var run, out var refused)) return refused;
+        if (!begun.TryGetValue(out var b, out var refused)) return refused;
+        if (b.Replay is { } replay) return replay.TryGetValue(out var response, out var replayedError) ? AgentRunStream.ForReplay(response) : replayedError;
+        var run = b.Run!;
         var deadline = new CancellationTokenSource(options.CurrentValue.MaxRunDuration, clock);
         var stop = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
         var events = runner.StreamAsync(RunnerRequest(run), stop.Token).GetAsyncEnumerator(stop.Token);
@@ -101,8 +105,14 @@ public sealed class AgentRuns(
         return new AgentRunStream(this, run, events, first.Event, stop, deadline, options.CurrentValue.MaxRunDuration);
     }
 
-    /// <summary>Every check, then the reservation; starts writing the run record (see <see cref="RunExecution.Recorded"/>).</summary>
-    async Task<Result<RunExecution>> BeginAsync(RunCaller caller, CreateRunRequest request, bool stream, CancellationToken ct)
+    /// <summary>What beginning a run led to: a run in flight, or the stored outcome of an earlier request with the same key.</summary>
+    sealed record Begun(RunExecution? Run, Result<RunResponse>? Replay);
+
+    /// <summary>
+    /// Every check, then the reservation; starts writing the run record (see <see cref="RunExecution.Recorded"/>).
+    /// A keyed request first claims its key with the record (so a repeat can never reserve or run twice).
+    /// </summary>
+    async Task<Result<Begun>> BeginAsync(RunCaller caller, CreateRunRequest request, bool stream, CancellationToken ct)
     {
         var started = clock.GetTimestamp();
         var validated = RunValidation.Validate(request, options.CurrentValue.MaxInputLength);
@@ -128,7 +138,16 @@ public sealed class AgentRuns(
             Settlement = SettlementState.None,
             CorrelationId = CorrelationId.Current,
             CreatedAt = clock.GetUtcNow(),
+            IdempotencyKey = valid.IdempotencyKey,
+            RequestHash = valid.IdempotencyKey is null ? null : valid.Hash(),
         };
+        if (record.IdempotencyKey is { } key && !await store.TryClaimAsync(record.Snapshot(), CancellationToken.None))
+        {
+            var first = await store.FindByKeyAsync(record.TenantId, key, CancellationToken.None);
+            return first is null
+                ? Error.Conflict("run_in_progress", "A run with this Idempotency-Key is being set up; retry in a moment.").With("retry_after", 1L)
+                : new Begun(null, RunReplays.Replay(first, record.RequestHash!));
+        }
         var activity = RunTelemetry.StartRun(record.Id, caller, target.InstanceId, stream);
         activity?.SetTag("cmp.tenant.id", target.TenantId.ToString());
         if (!target.Price.IsFree)
@@ -138,20 +157,23 @@ public sealed class AgentRuns(
             {
                 activity?.SetTag("cmp.run.outcome", refused.Code);
                 activity?.Dispose();
+                // Nothing ran: a keyed request may be retried with the same key (after a top-up, say).
+                if (record.IdempotencyKey is not null) await store.DeleteAsync(record.Id, CancellationToken.None);
                 return refused;
             }
             record.ReservationId = reservation.Id;
             record.CreditsReserved = reservation.Amount;
             record.Settlement = SettlementState.Pending;
         }
-        return new RunExecution(record, target, valid, started, activity, RecordAsync(record.Snapshot()));
+        return new Begun(new RunExecution(record, target, valid, started, activity, RecordAsync(record.Snapshot(), claimed: record.IdempotencyKey is not null)), null);
     }
 
-    async Task<bool> RecordAsync(RunRecord snapshot)
+    async Task<bool> RecordAsync(RunRecord snapshot, bool claimed)
     {
         try
         {
-            await store.InsertAsync(snapshot, CancellationToken.None);
+            if (claimed) await store.UpdateAsync(snapshot, CancellationToken.None);   // the claim row gets its reservation
+            else await store.InsertAsync(snapshot, CancellationToken.None);
             return true;
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -183,6 +205,7 @@ public sealed class AgentRuns(
         r.OutputTokens = result.Usage.OutputTokens;
         r.CreditsCharged = Math.Min(run.Target.Price.Cost(r.InputTokens, r.OutputTokens), r.CreditsReserved);
         r.SessionId = result.SessionId;
+        if (r.IdempotencyKey is not null) r.Outcome = RunReplays.Success(result.OutputText, result.SessionId);
         await FinishAsync(run);
         return new RunResponse(r.Id, r.InstanceId, "succeeded", result.OutputText, result.SessionId,
             new RunUsage(r.CreditsCharged, r.Settlement == SettlementState.Committed ? r.BalanceAfter : null, r.InputTokens, r.OutputTokens),
@@ -194,8 +217,10 @@ public sealed class AgentRuns(
         run.Record.Status = RunStatus.Failed;
         run.Record.ErrorCode = Truncate(error.Code, 100);
         run.Record.CreditsCharged = 0;
+        var answer = error.NotCharged(run.Record.Id);
+        if (run.Record.IdempotencyKey is not null) run.Record.Outcome = RunReplays.Failure(answer);
         await FinishAsync(run);
-        return error.NotCharged(run.Record.Id);
+        return answer;
     }
 
     /// <summary>
@@ -209,6 +234,9 @@ public sealed class AgentRuns(
         r.ErrorCode = RunErrorCodes.ClientClosed;
         r.OutputTokens = tokensDelivered;
         r.CreditsCharged = tokensDelivered > 0 ? Math.Min(run.Target.Price.Cost(0, tokensDelivered), r.CreditsReserved) : 0;
+        if (r.IdempotencyKey is not null)
+            r.Outcome = RunReplays.Failure(new Error(RunErrorCodes.ClientClosed, "The caller went away before the run ended; it was cancelled.", ErrorKind.Conflict)
+                .With("run_id", r.Id).With("credits_charged", r.CreditsCharged));
         await FinishAsync(run);
     }
 

@@ -15,6 +15,35 @@ public sealed class RunStore(IDbContextFactory<GatewayDbContext> contexts)
         await db.SaveChangesAsync(ct);
     }
 
+    /// <summary>Inserts a keyed run; false when the tenant already has a run with that idempotency key.</summary>
+    public async Task<bool> TryClaimAsync(RunRecord run, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        db.Runs.Add(run);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return true;
+        }
+        catch (DbUpdateException e) when (Cmp.Data.PostgresErrors.IsUniqueViolation(e, "ux_runs_idempotency_key"))
+        {
+            return false;
+        }
+    }
+
+    public async Task<RunRecord?> FindByKeyAsync(Guid tenantId, string idempotencyKey, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.Runs.AsNoTracking().SingleOrDefaultAsync(r => r.TenantId == tenantId && r.IdempotencyKey == idempotencyKey, ct);
+    }
+
+    /// <summary>Forgets a keyed run that never started (refused before the runner was called), so its key can be retried.</summary>
+    public async Task DeleteAsync(Guid id, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        await db.Runs.Where(r => r.Id == id).ExecuteDeleteAsync(ct);
+    }
+
     /// <summary>Writes every column of the record (outcome, settlement).</summary>
     public async Task UpdateAsync(RunRecord run, CancellationToken ct)
     {

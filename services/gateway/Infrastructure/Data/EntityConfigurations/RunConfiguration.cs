@@ -38,6 +38,9 @@ sealed class RunConfiguration : IEntityTypeConfiguration<RunRecord>
         b.Property(x => x.NextSettlementAt).HasColumnName("next_settlement_at");
         b.Property(x => x.SettlementError).HasColumnName("settlement_error").HasMaxLength(1000);
         b.Property(x => x.BalanceAfter).HasColumnName("balance_after");
+        b.Property(x => x.IdempotencyKey).HasColumnName("idempotency_key").HasMaxLength(255);
+        b.Property(x => x.RequestHash).HasColumnName("request_hash").HasMaxLength(64);
+        b.Property(x => x.Outcome).HasColumnName("outcome").HasColumnType("jsonb");
         b.Property(x => x.CorrelationId).HasColumnName("correlation_id").HasMaxLength(128);
         b.Property(x => x.CreatedAt).HasColumnName("created_at");
         b.Property(x => x.CompletedAt).HasColumnName("completed_at");
@@ -47,6 +50,8 @@ sealed class RunConfiguration : IEntityTypeConfiguration<RunRecord>
         // Listing: a tenant's or an instance's runs, newest first (ids are UUIDv7, so id order is time order).
         b.HasIndex(x => new { x.TenantId, x.Id }).HasDatabaseName("ix_runs_tenant");
         b.HasIndex(x => new { x.InstanceId, x.Id }).HasDatabaseName("ix_runs_instance");
+        // A repeated Idempotency-Key loses here, so two concurrent repeats can never both run.
+        b.HasIndex(x => new { x.TenantId, x.IdempotencyKey }).IsUnique().HasFilter("idempotency_key IS NOT NULL").HasDatabaseName("ux_runs_idempotency_key");
         // The settlement worker's queue: only the few rows with work left.
         b.HasIndex(x => x.NextSettlementAt).HasFilter("settlement = 'pending'").HasDatabaseName("ix_runs_settlement_due");
     }

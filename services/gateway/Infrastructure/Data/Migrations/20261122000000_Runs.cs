@@ -36,6 +36,9 @@ public sealed class Runs : Migration
             next_settlement_at = c.Column<DateTimeOffset>(type: Ts, nullable: true),
             settlement_error = c.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
             balance_after = c.Column<long>(type: "bigint", nullable: true),
+            idempotency_key = c.Column<string>(type: "character varying(255)", maxLength: 255, nullable: true),
+            request_hash = c.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+            outcome = c.Column<string>(type: "jsonb", nullable: true),
             correlation_id = c.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
             created_at = c.Column<DateTimeOffset>(type: Ts, nullable: false),
             completed_at = c.Column<DateTimeOffset>(type: Ts, nullable: true),
@@ -50,6 +53,7 @@ public sealed class Runs : Migration
         });
         mb.CreateIndex("ix_runs_tenant", "runs", ["tenant_id", "id"], schema: S);
         mb.CreateIndex("ix_runs_instance", "runs", ["instance_id", "id"], schema: S);
+        mb.CreateIndex("ux_runs_idempotency_key", "runs", ["tenant_id", "idempotency_key"], schema: S, unique: true, filter: "idempotency_key IS NOT NULL");
         mb.CreateIndex("ix_runs_settlement_due", "runs", "next_settlement_at", schema: S, filter: "settlement = 'pending'");
     }
 
