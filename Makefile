@@ -26,5 +26,9 @@ dev: build ## run the whole platform on loopback until Ctrl-C
 demo: build ## start the platform (or reuse `make dev`), run the purchase-to-run scenario, stop
 	@$(DOTNET) run --no-build --project tools/Cmp.Dev -- demo
 
+bench: deps ## the gateway's cost on loopback vs Langflow directly (Release build, ~4 min; BENCH_ARGS=--quick); report in .cmp/bench/
+	@$(DOTNET) build -c Release bench/Cmp.Gateway.Bench --nologo --verbosity quiet -clp:ErrorsOnly
+	@$(DOTNET) run --no-build -c Release --project bench/Cmp.Gateway.Bench -- $(BENCH_ARGS)
+
 clean: ## remove build output and local dev state (.cmp/)
 	@$(DOTNET) clean CMP.sln --verbosity quiet; rm -rf .cmp

@@ -47,6 +47,7 @@ public static class GatewayExtensions
         services.AddSingleton<RunStore>();
         services.AddSingleton<RunSettlement>();
         services.AddSingleton<SettlementRecorder>().AddHostedService(sp => sp.GetRequiredService<SettlementRecorder>());
+        services.AddSingleton<DeferredSettlements>().AddHostedService(sp => sp.GetRequiredService<DeferredSettlements>());
         services.AddSingleton<AgentRuns>();
         services.AddSingleton<IAgentRuns>(sp => sp.GetRequiredService<AgentRuns>());
         services.AddSingleton<RunQueries>();

@@ -91,6 +91,25 @@ public sealed class SettlementTests(Platform platform) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Settling_after_the_response_charges_the_same_but_answers_without_a_balance()
+    {
+        await using var gateway = platform.StartGateway(new() { ["Runs:SettleBeforeResponse"] = "false" });
+        var account = await platform.AccountAsync(Platform.TokenSku, credits: 50);
+        using var client = gateway.Client(account.Key);
+
+        var (response, body) = await client.PostJsonAsync("/v1/runs", new { instance_id = account.InstanceId, input = "Hello" });
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK, body.ToString());
+        var usage = body.GetProperty("usage");
+        usage.TryGetProperty("balance_after", out _).Should().BeFalse();
+        var charged = usage.GetProperty("credits_charged").GetInt64();
+        var run = await client.SettledRunAsync(body.GetProperty("run_id").GetGuid());
+        run.GetProperty("settlement").GetString().Should().Be("committed");
+        run.GetProperty("balance_after").GetInt64().Should().Be(50 - charged);
+        (await platform.LedgerAsync(account.TenantId)).Select(e => (e.Kind, e.Amount)).Should().Equal(("grant", 50), ("reserve", 20), ("commit", charged));
+    }
+
+    [Fact]
     public async Task A_run_left_running_by_a_crashed_gateway_is_failed_and_its_reservation_released()
     {
         var account = await platform.AccountAsync(credits: 10);

@@ -33,6 +33,7 @@ public interface IAgentRuns
 
 public sealed class AgentRuns(
     InstanceAccess access, RunRateLimiter limits, RunCredits credits, RunStore store, RunSettlement settlement, SettlementRecorder recorder,
+    DeferredSettlements deferred,
     IRunnerClient runner, TimeProvider clock, RunTelemetry telemetry, IOptionsMonitor<RunsOptions> options, ILogger<AgentRuns> log) : IAgentRuns
 {
     public async Task<Result<RunResponse>> RunAsync(RunCaller caller, CreateRunRequest request, CancellationToken ct)
@@ -255,8 +256,15 @@ public sealed class AgentRuns(
         r.NextSettlementAt = r.Settlement == SettlementState.Pending ? r.CompletedAt + options.CurrentValue.SettlementGrace : null;
         await run.Recorded;   // the outcome updates the row the insert wrote
         var outcome = WriteOutcomeAsync(r.Snapshot());
-        if (r.Settlement == SettlementState.Pending) await settlement.SettleAsync(r, CancellationToken.None);
-        if (await outcome && r.Settlement != SettlementState.None) recorder.Record(r);
+        if (r.Settlement == SettlementState.Pending && !options.CurrentValue.SettleBeforeResponse && await outcome)
+        {
+            deferred.Settle(r.Snapshot());   // the stored outcome guarantees it happens, even if this process dies now
+        }
+        else
+        {
+            if (r.Settlement == SettlementState.Pending) await settlement.SettleAsync(r, CancellationToken.None);
+            if (await outcome && r.Settlement != SettlementState.None) recorder.Record(r);
+        }
         telemetry.Finished(r, elapsed);
         run.Activity?.SetTag("cmp.run.outcome", r.Status == RunStatus.Failed ? r.ErrorCode : r.Status.ToString().ToLowerInvariant());
         run.Activity?.SetTag("cmp.run.credits_charged", r.CreditsCharged);

@@ -6,14 +6,9 @@ namespace Cmp.Gateway.Features.Runs;
 
 /// <summary>The run records in the gateway's database. Each call uses its own pooled context, so it is safe from
 /// singletons, background workers and concurrent runs alike.</summary>
-public sealed class RunStore(IDbContextFactory<GatewayDbContext> contexts)
+public sealed class RunStore(IDbContextFactory<GatewayDbContext> contexts, RunWrites writes)
 {
-    public async Task InsertAsync(RunRecord run, CancellationToken ct)
-    {
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        db.Runs.Add(run);
-        await db.SaveChangesAsync(ct);
-    }
+    public Task InsertAsync(RunRecord run, CancellationToken ct) => writes.InsertAsync(run, ct);
 
     /// <summary>Inserts a keyed run; false when the tenant already has a run with that idempotency key.</summary>
     public async Task<bool> TryClaimAsync(RunRecord run, CancellationToken ct)
@@ -45,12 +40,7 @@ public sealed class RunStore(IDbContextFactory<GatewayDbContext> contexts)
     }
 
     /// <summary>Writes every column of the record (outcome, settlement).</summary>
-    public async Task UpdateAsync(RunRecord run, CancellationToken ct)
-    {
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        db.Runs.Update(run);
-        await db.SaveChangesAsync(ct);
-    }
+    public Task UpdateAsync(RunRecord run, CancellationToken ct) => writes.UpdateAsync(run, ct);
 
     /// <summary>
     /// Writes the settlement columns of many runs in one statement (only those: a concurrent outcome write is never

@@ -30,6 +30,14 @@ public sealed class RunsOptions
     [Range(typeof(TimeSpan), "00:00:00.050", "00:05:00")]
     public TimeSpan StreamHeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// Commit (or release) a run's reservation before answering, so the answer carries <c>usage.balance_after</c>
+    /// (default). When false the answer goes out as soon as the outcome is recorded and the charge is settled right
+    /// after, in the background: one control-plane round trip less on every run, and <c>balance_after</c> is left out.
+    /// The charge is just as certain either way (the recorded outcome drives the settlement worker).
+    /// </summary>
+    public bool SettleBeforeResponse { get; set; } = true;
+
     /// <summary>How often the settlement worker looks for runs whose commit or release has not gone through.</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
     public TimeSpan SettlementInterval { get; set; } = TimeSpan.FromSeconds(5);

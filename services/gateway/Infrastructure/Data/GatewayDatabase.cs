@@ -22,6 +22,7 @@ public static class GatewayDatabase
         // A pooled factory: runs are recorded from singletons and background work, each write on its own context.
         services.AddPooledDbContextFactory<GatewayDbContext>(o => Configure(o, connectionString));
         services.TryAddScoped(sp => sp.GetRequiredService<IDbContextFactory<GatewayDbContext>>().CreateDbContext());
+        services.AddSingleton(new RunWrites(connectionString));
         services.AddHealthChecks().AddDbContextCheck<GatewayDbContext>("runs-database", tags: [HealthEndpoints.ReadyTag]);
         services.AddMigrateOnStartup<GatewayDbContext>(config);
         return services;
