@@ -13,6 +13,9 @@ namespace Cmp.Gateway.Bench;
 /// in this process (it only hands out the services' tokens, once each). Seeds one tenant with one Ready instance, a
 /// large credit balance and an API key.
 /// </summary>
+/// <summary>One bench tenant: its instance, that instance's Langflow flow, and its API key.</summary>
+public sealed record BenchTenant(Guid TenantId, Guid InstanceId, Guid FlowId, string ApiKey);
+
 public sealed class BenchStack : IAsyncDisposable
 {
     public const string LangflowKey = "sk-bench-langflow-3f9d";
@@ -24,17 +27,16 @@ public sealed class BenchStack : IAsyncDisposable
     public ServiceProcess Runner { get; private set; } = null!;
     public ServiceProcess ControlPlane { get; private set; } = null!;
     public ServiceProcess Gateway { get; private set; } = null!;
-    public Guid TenantId { get; private set; }
-    public Guid InstanceId { get; private set; }
-    public Guid FlowId { get; private set; }
-    public string ApiKey { get; private set; } = "";
+    /// <summary>The bench's tenants, each with one Ready instance, a large balance and an API key.</summary>
+    public List<BenchTenant> Tenants { get; } = [];
+    public string GatewayDatabase { get; private set; } = "";
 
-    public static async Task<BenchStack> StartAsync(bool logs, Action<string> progress)
+    public static async Task<BenchStack> StartAsync(bool logs, bool settleAfterResponse, int tenants, Action<string> progress)
     {
         var stack = new BenchStack();
         try
         {
-            await stack.StartAllAsync(logs, progress);
+            await stack.StartAllAsync(logs, settleAfterResponse, tenants, progress);
             return stack;
         }
         catch
@@ -44,7 +46,7 @@ public sealed class BenchStack : IAsyncDisposable
         }
     }
 
-    async Task StartAllAsync(bool logs, Action<string> progress)
+    async Task StartAllAsync(bool logs, bool settleAfterResponse, int tenants, Action<string> progress)
     {
         progress("PostgreSQL, identity server, Langflow simulator");
         var pg = PgCluster.StartEphemeralAsync();
@@ -81,7 +83,7 @@ public sealed class BenchStack : IAsyncDisposable
         progress("gateway");
         Gateway = await StartAsync("gateway", "Cmp.Gateway", common, new()
         {
-            ["ConnectionStrings__Gateway"] = await Postgres.CreateDatabaseAsync("bench_gw"),
+            ["ConnectionStrings__Gateway"] = GatewayDatabase = await Postgres.CreateDatabaseAsync("bench_gw"),
             ["Http__control-plane__BaseAddress"] = ControlPlane.Url.ToString(),
             ["Http__runner__BaseAddress"] = Runner.Url.ToString(),
             ["ServiceAuth__ClientId"] = "cmp-gateway",
@@ -89,6 +91,7 @@ public sealed class BenchStack : IAsyncDisposable
             // Settlements the control plane could not take at once are retried within seconds, so the final check
             // (credits charged = successful runs) does not wait a minute.
             ["Runs__SettlementGrace"] = "00:00:05",
+            ["Runs__SettleBeforeResponse"] = settleAfterResponse ? "false" : "true",
             ["Runs__SettlementInterval"] = "00:00:01",
             // The limiter stays in the path, with buckets far above the load.
             ["RateLimits__PerKey__TokenLimit"] = "1000000",
@@ -96,8 +99,8 @@ public sealed class BenchStack : IAsyncDisposable
             ["RateLimits__PerTenant__TokenLimit"] = "1000000",
             ["RateLimits__PerTenant__TokensPerPeriod"] = "1000000",
         });
-        progress("tenant, instance (flow imported into Langflow), credits, API key");
-        await SeedAsync();
+        progress($"{tenants} tenant(s), each with an instance (flow imported into Langflow), credits and an API key");
+        await SeedAsync(tenants);
     }
 
     async Task<ServiceProcess> StartAsync(string folder, string assembly, Dictionary<string, string?> common, Dictionary<string, string?> own)
@@ -111,7 +114,7 @@ public sealed class BenchStack : IAsyncDisposable
         return service;
     }
 
-    async Task SeedAsync()
+    async Task SeedAsync(int tenants)
     {
         using var admin = Client(ControlPlane.Url, await Identity.AdminTokenAsync());
         await Ok(await admin.PutAsJsonAsync("/v1/offerings/BENCH-AGENT", new
@@ -120,21 +123,39 @@ public sealed class BenchStack : IAsyncDisposable
             credits_per_unit = 0, credits_per_run = 1, credits_per_1k_tokens = 0, max_credits_per_run = 0,
         }));
         using var svc = Client(ControlPlane.Url, await Identity.ClientTokenAsync("cmp-provisioner"));
-        TenantId = (await Ok(await svc.PostAsJsonAsync("/v1/tenants", new { email = "bench@example.com" }))).GetProperty("id").GetGuid();
-        await Ok(await svc.SendAsync(Keyed(HttpMethod.Post, $"/v1/tenants/{TenantId}/credits/grants", new { amount = 100_000_000 })));
-        var instance = await Ok(await svc.SendAsync(Keyed(HttpMethod.Post, "/v1/instances",
-            new { tenant_id = TenantId, offering_sku = "BENCH-AGENT", source = new { order_id = "Order:bench", line_id = "Line:1", unit = 0 } })));
-        InstanceId = instance.GetProperty("id").GetGuid();
-        FlowId = instance.GetProperty("flow_id").GetGuid();
-        await Poller.UntilAsync(async () =>
-            (await Ok(await svc.GetAsync($"/v1/instances/{InstanceId}"))).GetProperty("status").GetString() == "Ready", "the bench instance to be Ready", TimeSpan.FromSeconds(60));
-        ApiKey = (await Ok(await svc.PostAsJsonAsync($"/v1/instances/{InstanceId}/keys", new { name = "bench" }))).GetProperty("key").GetString()!;
+        for (var t = 0; t < tenants; t++)
+        {
+            var tenant = (await Ok(await svc.PostAsJsonAsync("/v1/tenants", new { email = $"bench{t}@example.com" }))).GetProperty("id").GetGuid();
+            await Ok(await svc.SendAsync(Keyed(HttpMethod.Post, $"/v1/tenants/{tenant}/credits/grants", new { amount = 100_000_000 })));
+            var instance = await Ok(await svc.SendAsync(Keyed(HttpMethod.Post, "/v1/instances",
+                new { tenant_id = tenant, offering_sku = "BENCH-AGENT", source = new { order_id = $"Order:bench{t}", line_id = "Line:1", unit = 0 } })));
+            var id = instance.GetProperty("id").GetGuid();
+            await Poller.UntilAsync(async () =>
+                (await Ok(await svc.GetAsync($"/v1/instances/{id}"))).GetProperty("status").GetString() == "Ready", "a bench instance to be Ready", TimeSpan.FromSeconds(60));
+            var key = (await Ok(await svc.PostAsJsonAsync($"/v1/instances/{id}/keys", new { name = "bench" }))).GetProperty("key").GetString()!;
+            Tenants.Add(new BenchTenant(tenant, id, instance.GetProperty("flow_id").GetGuid(), key));
+        }
     }
 
+    /// <summary>The sum of every tenant's balance, as the control plane's ledger has it.</summary>
     public async Task<long> BalanceAsync()
     {
         using var svc = Client(ControlPlane.Url, await Identity.ClientTokenAsync("cmp-provisioner"));
-        return (await Ok(await svc.GetAsync($"/v1/tenants/{TenantId}/credits"))).GetProperty("balance").GetInt64();
+        long total = 0;
+        foreach (var t in Tenants) total += (await Ok(await svc.GetAsync($"/v1/tenants/{t.TenantId}/credits"))).GetProperty("balance").GetInt64();
+        return total;
+    }
+
+    /// <summary>What the gateway's run records say was committed, and how many settlements are still pending.</summary>
+    public async Task<(long Committed, long Pending)> GatewayChargesAsync()
+    {
+        await using var c = new Npgsql.NpgsqlConnection(GatewayDatabase);
+        await c.OpenAsync();
+        await using var cmd = new Npgsql.NpgsqlCommand(
+            "SELECT coalesce(sum(credits_charged) FILTER (WHERE settlement = 'committed'), 0), count(*) FILTER (WHERE settlement = 'pending' OR status = 'running') FROM runs.runs", c);
+        await using var r = await cmd.ExecuteReaderAsync();
+        await r.ReadAsync();
+        return (r.GetInt64(0), r.GetInt64(1));
     }
 
     /// <summary>Forgets the simulator's chat memory and run log, which otherwise grow with every request.</summary>

@@ -72,8 +72,7 @@ public sealed class Targets : IDisposable
 {
     readonly HttpClient _langflow;
     readonly HttpClient _gateway;
-    readonly string _flowPath;
-    readonly byte[] _gatewayPrefix;
+    readonly IReadOnlyList<BenchTenant> _tenants;
     const string Input = "Where is my order 12345? It was supposed to arrive yesterday.";
 
     public Targets(BenchStack stack)
@@ -81,32 +80,38 @@ public sealed class Targets : IDisposable
         _langflow = Client(stack.Langflow.Url);
         _langflow.DefaultRequestHeaders.Add("x-api-key", BenchStack.LangflowKey);
         _gateway = Client(stack.Gateway.Url);
-        _gateway.DefaultRequestHeaders.Authorization = new("Bearer", stack.ApiKey);
-        _flowPath = $"api/v1/run/{stack.FlowId}?stream=false";
-        _gatewayPrefix = Encoding.UTF8.GetBytes($"{{\"instance_id\":\"{stack.InstanceId}\",\"input\":\"{Input}\",\"session_id\":\"");
+        _tenants = stack.Tenants;
     }
 
     /// <summary>The body the runner itself sends Langflow for this run (one new conversation per request, as the gateway's runs).</summary>
     public async Task<(bool, string?)> DirectAsync(int i)
     {
+        var t = _tenants[i % _tenants.Count];
         var body = $"{{\"input_value\":\"{Input}\",\"input_type\":\"chat\",\"output_type\":\"chat\",\"session_id\":\"bench-d-{i}-{Guid.NewGuid():N}\"}}";
-        return await SendAsync(_langflow, _flowPath, Encoding.UTF8.GetBytes(body));
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"api/v1/run/{t.FlowId}?stream=false") { Content = Json(body) };
+        return await SendAsync(_langflow, request);
     }
 
+    /// <summary>The same run through the gateway, tenants taking turns.</summary>
     public async Task<(bool, string?)> GatewayAsync(int i)
     {
-        var body = new byte[_gatewayPrefix.Length + 64];
-        _gatewayPrefix.CopyTo(body, 0);
-        var tail = Encoding.UTF8.GetBytes($"bench-g-{i}-{Guid.NewGuid():N}\"}}");
-        tail.CopyTo(body, _gatewayPrefix.Length);
-        return await SendAsync(_gateway, "v1/runs", body.AsSpan(0, _gatewayPrefix.Length + tail.Length).ToArray());
+        var t = _tenants[i % _tenants.Count];
+        var body = $"{{\"instance_id\":\"{t.InstanceId}\",\"input\":\"{Input}\",\"session_id\":\"bench-g-{i}-{Guid.NewGuid():N}\"}}";
+        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/runs") { Content = Json(body) };
+        request.Headers.Authorization = new("Bearer", t.ApiKey);
+        return await SendAsync(_gateway, request);
     }
 
-    static async Task<(bool, string?)> SendAsync(HttpClient client, string path, byte[] body)
+    static ByteArrayContent Json(string body)
     {
-        using var content = new ByteArrayContent(body);
+        var content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
         content.Headers.ContentType = new("application/json");
-        using var response = await client.PostAsync(path, content);
+        return content;
+    }
+
+    static async Task<(bool, string?)> SendAsync(HttpClient client, HttpRequestMessage request)
+    {
+        using var response = await client.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         return response.StatusCode == HttpStatusCode.OK ? (true, null) : (false, $"{(int)response.StatusCode} {text[..Math.Min(200, text.Length)]}");
     }

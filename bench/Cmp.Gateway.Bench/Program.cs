@@ -6,13 +6,15 @@ using Cmp.Testing;
 // `make bench`: the gateway's cost as a ratio, on loopback, in one run. See bench/README.md.
 var quick = args.Contains("--quick");
 var logs = args.Contains("--logs");
+var settleAfter = args.Contains("--settle-after-response");
+var tenants = args.FirstOrDefault(a => a.StartsWith("--tenants=", StringComparison.Ordinal)) is { } t ? int.Parse(t[10..], CultureInfo.InvariantCulture) : 10;
 var phase = TimeSpan.FromSeconds(quick ? 5 : 15);
 var step = TimeSpan.FromSeconds(quick ? 3 : 6);
-double[] searchRates = quick ? [300, 500, 700] : [300, 400, 500, 600, 700, 800, 1000];
+double[] searchRates = quick ? [100, 300, 500] : [100, 200, 300, 400, 500, 600, 800, 1000];
 
 void Say(string s) => Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] {s}");
 
-await using var stack = await BenchStack.StartAsync(logs, s => Say("starting " + s));
+await using var stack = await BenchStack.StartAsync(logs, settleAfter, tenants, s => Say("starting " + s));
 var processes = new List<ProcessStats>
 {
     new("gateway", stack.Gateway.ProcessId, tree: false),
@@ -89,19 +91,20 @@ foreach (var rate in searchRates)
     search.Add(p);
     if (!Sustained(p)) break;
 }
-Say("waiting for every run's charge to be recorded");
-long charged = 0;
+Say("waiting for every run's charge to be settled");
+(long Committed, long Pending) records = default;
 for (var deadline = DateTime.UtcNow.AddSeconds(90); DateTime.UtcNow < deadline; await Task.Delay(1000))
-    if ((charged = balanceBefore - await stack.BalanceAsync()) == gatewayRuns) break;
-var balanceAfter = balanceBefore - charged;
+    if ((records = await stack.GatewayChargesAsync()).Pending == 0) break;
+var balanceAfter = await stack.BalanceAsync();
 
-var report = Report(pairs, search, processes, balanceBefore - balanceAfter, gatewayRuns, quick, logs, loadBefore, LoadAverage());
+var report = Report(pairs, search, processes, balanceBefore - balanceAfter, records, gatewayRuns, tenants, quick, logs, settleAfter, loadBefore, LoadAverage());
 Console.WriteLine();
 Console.WriteLine(report);
 var dir = Path.Combine(RepoPaths.Root, ".cmp", "bench");
 Directory.CreateDirectory(dir);
-await File.WriteAllTextAsync(Path.Combine(dir, "gateway-latest.md"), report);
-Say($"report written to {Path.Combine(dir, "gateway-latest.md")}");
+var file = Path.Combine(dir, settleAfter ? "gateway-latest-settle-after.md" : "gateway-latest.md");
+await File.WriteAllTextAsync(file, report);
+Say($"report written to {file}");
 return 0;
 
 // A rate is sustained when every run succeeded, completions kept up with the offered rate, and no backlog built up.
@@ -115,18 +118,18 @@ static int PostmasterPid(string dataDir) =>
 
 static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
 
-static string Report(List<(Phase Direct, Phase Gateway)> pairs, List<Phase> search, List<ProcessStats> processes, long charged, long runs, bool quick, bool logs,
-    string loadBefore, string loadAfter)
+static string Report(List<(Phase Direct, Phase Gateway)> pairs, List<Phase> search, List<ProcessStats> processes, long charged,
+    (long Committed, long Pending) records, long runs, int tenants, bool quick, bool logs, bool settleAfter, string loadBefore, string loadAfter)
 {
     var c = CultureInfo.InvariantCulture;
     string F(double v) => v.ToString("0.00", c);
     string M(TimeSpan t) => F(t.TotalMilliseconds);
     var sb = new StringBuilder();
-    sb.AppendLine($"## Gateway benchmark ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {(quick ? "quick" : "full")} run{(logs ? ", per-run logs on" : "")})");
+    sb.AppendLine($"## Gateway benchmark ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {(quick ? "quick" : "full")} run{(logs ? ", per-run logs on" : "")}{(settleAfter ? ", Runs:SettleBeforeResponse=false" : "")}, {tenants} tenant(s))");
     sb.AppendLine();
     sb.AppendLine($"Machine load average (1/5/15 min) before the measured phases: {loadBefore}; after: {loadAfter}. Everything else on the machine competes for the same cores.");
     sb.AppendLine();
-    sb.AppendLine("Same run (one new conversation each, customer-support flow on the Langflow simulator), open-loop at fixed rates.");
+    sb.AppendLine($"Same run (one new conversation each, customer-support flow on the Langflow simulator), open-loop at fixed rates, {tenants} tenant(s) taking turns (each with its own instance and key).");
     sb.AppendLine("*direct*: client → Langflow simulator. *gateway*: client → gateway (API key, rate limits, instance check,");
     sb.AppendLine("reserve, run record, runner, outcome record, commit) → runner → Langflow simulator. Latency from the actual send; `sched p99` counts from the due time.");
     sb.AppendLine();
@@ -147,8 +150,11 @@ static string Report(List<(Phase Direct, Phase Gateway)> pairs, List<Phase> sear
         sb.AppendLine($"| {p.OfferedRate:0}/s | {p.CompletedRate:0} | {M(p.Service.Percentile(50))} ms | {M(p.Service.Percentile(99))} ms | {M(p.FromSchedule.Percentile(99))} ms | {p.Errors} | {(Sustained(p) ? "yes" : "no")} |");
     var best = search.Where(Sustained).Select(p => p.OfferedRate).DefaultIfEmpty(0).Max();
     sb.AppendLine();
-    sb.AppendLine($"**Highest sustained metered throughput: {best:0} runs/s.** Credits charged: {charged} for {runs} successful gateway runs at 1 credit each" +
-                  (charged == runs ? " — every run charged exactly once." : " — MISMATCH: see the gateway's run records (settlement)."));
+    sb.AppendLine($"**Highest sustained metered throughput: {best:0} runs/s.**");
+    sb.AppendLine();
+    sb.AppendLine($"Ledger check: the control plane's balances dropped by {charged} credits; the gateway's run records say {records.Committed} were committed " +
+                  $"({records.Pending} settlements still pending); {runs} runs answered 200 to the load driver (runs whose caller timed out after they finished are charged too)." +
+                  (charged == records.Committed && records.Pending == 0 ? " Ledger and run records agree." : " **Ledger and run records disagree.**"));
     sb.AppendLine();
     sb.AppendLine("Where the time goes: CPU per run, by process (µs), at 500/s:");
     sb.AppendLine();
