@@ -72,15 +72,47 @@ public sealed class Targets : IDisposable
 {
     readonly HttpClient _langflow;
     readonly HttpClient _gateway;
+    readonly HttpClient _runner;
+    readonly HttpClient _controlPlane;
     readonly IReadOnlyList<BenchTenant> _tenants;
     const string Input = "Where is my order 12345? It was supposed to arrive yesterday.";
 
-    public Targets(BenchStack stack)
+    public Targets(BenchStack stack, string serviceToken)
     {
         _langflow = Client(stack.Langflow.Url);
         _langflow.DefaultRequestHeaders.Add("x-api-key", BenchStack.LangflowKey);
         _gateway = Client(stack.Gateway.Url);
+        _runner = Client(stack.Runner.Url);
+        _runner.DefaultRequestHeaders.Authorization = new("Bearer", serviceToken);
+        _controlPlane = Client(stack.ControlPlane.Url);
+        _controlPlane.DefaultRequestHeaders.Authorization = new("Bearer", serviceToken);
         _tenants = stack.Tenants;
+    }
+
+    /// <summary>The runner's share: the same run sent to the runner as the gateway sends it (client → runner → Langflow).</summary>
+    public async Task<(bool, string?)> RunnerAsync(int i)
+    {
+        var t = _tenants[i % _tenants.Count];
+        var body = $"{{\"flow_id\":\"{t.FlowId}\",\"input\":\"{Input}\",\"session_id\":\"bench-r-{i}-{Guid.NewGuid():N}\"}}";
+        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/runs") { Content = Json(body) };
+        return await SendAsync(_runner, request);
+    }
+
+    /// <summary>The ledger's share: a run's reserve and commit, as the gateway makes them (client → control plane → PostgreSQL, twice).</summary>
+    public async Task<(bool, string?)> LedgerAsync(int i)
+    {
+        var t = _tenants[i % _tenants.Count];
+        using var reserve = new HttpRequestMessage(HttpMethod.Post, $"v1/tenants/{t.TenantId}/credits/reservations")
+        {
+            Content = Json($"{{\"amount\":1,\"instance_id\":\"{t.InstanceId}\",\"ttl_seconds\":900}}"),
+        };
+        reserve.Headers.Add("Idempotency-Key", $"bench/{Guid.NewGuid():N}");
+        using var reserved = await _controlPlane.SendAsync(reserve);
+        var text = await reserved.Content.ReadAsStringAsync();
+        if (!reserved.IsSuccessStatusCode) return (false, $"reserve {(int)reserved.StatusCode} {text[..Math.Min(200, text.Length)]}");
+        var id = System.Text.Json.JsonDocument.Parse(text).RootElement.GetProperty("id").GetGuid();
+        using var commit = new HttpRequestMessage(HttpMethod.Post, $"v1/reservations/{id}/commit") { Content = Json("{\"amount\":1}") };
+        return await SendAsync(_controlPlane, commit);
     }
 
     /// <summary>The body the runner itself sends Langflow for this run (one new conversation per request, as the gateway's runs).</summary>
@@ -131,5 +163,7 @@ public sealed class Targets : IDisposable
     {
         _langflow.Dispose();
         _gateway.Dispose();
+        _runner.Dispose();
+        _controlPlane.Dispose();
     }
 }

@@ -25,16 +25,25 @@ var processes = new List<ProcessStats>
     new("load driver", Environment.ProcessId, tree: false),
 };
 var driver = new LoadDriver(processes);
-using var targets = new Targets(stack);
+using var targets = new Targets(stack, await stack.Identity.ClientTokenAsync("cmp-gateway"));
 var balanceBefore = await stack.BalanceAsync();
 var gatewayRuns = 0L;
+var ledgerCommits = 0L;   // the ledger phases charge the bench tenants too
 
 async Task<Phase> Run(string target, double rate, TimeSpan duration)
 {
     await stack.ResetSimulatorAsync();
     Say($"{target} at {rate:0}/s for {duration.TotalSeconds:0} s");
-    var result = await driver.RunAsync(target, rate, duration, target == "gateway" ? targets.GatewayAsync : targets.DirectAsync);
+    Func<int, Task<(bool, string?)>> send = target switch
+    {
+        "gateway" => targets.GatewayAsync,
+        "runner" => targets.RunnerAsync,
+        "ledger" => targets.LedgerAsync,
+        _ => targets.DirectAsync,
+    };
+    var result = await driver.RunAsync(target, rate, duration, send);
     if (target == "gateway") gatewayRuns += result.Ok;
+    if (target == "ledger") ledgerCommits += result.Ok;
     Say($"  ok {result.Ok}/{result.Sent}, p50 {Ms(result.Service.Percentile(50))}, p99 {Ms(result.Service.Percentile(99))}" +
         (result.Errors > 0 ? $", {result.Errors} errors (first: {result.FirstError})" : ""));
     return result;
@@ -81,8 +90,16 @@ await Run("direct", 200, TimeSpan.FromSeconds(3));
 var loadBefore = LoadAverage();
 
 var pairs = new List<(Phase Direct, Phase Gateway)>();
-foreach (var rate in new double[] { 200, 500 })
+var shares = new List<(Phase Runner, Phase Ledger)>();
+double[] fixedRates = args.FirstOrDefault(a => a.StartsWith("--rates=", StringComparison.Ordinal)) is { } r
+    ? r[8..].Split(',').Select(x => double.Parse(x, CultureInfo.InvariantCulture)).ToArray()
+    : [200, 500];
+foreach (var rate in fixedRates)
+{
     pairs.Add((await Run("direct", rate, phase), await Run("gateway", rate, phase)));
+    // The gateway's dependencies alone, at the same rate: what part of the added latency is theirs.
+    shares.Add((await Run("runner", rate, phase), await Run("ledger", rate, phase)));
+}
 
 var search = new List<Phase>();
 foreach (var rate in searchRates)
@@ -97,7 +114,7 @@ for (var deadline = DateTime.UtcNow.AddSeconds(90); DateTime.UtcNow < deadline; 
     if ((records = await stack.GatewayChargesAsync()).Pending == 0) break;
 var balanceAfter = await stack.BalanceAsync();
 
-var report = Report(pairs, search, processes, balanceBefore - balanceAfter, records, gatewayRuns, tenants, quick, logs, settleAfter, loadBefore, LoadAverage());
+var report = Report(pairs, shares, search, processes, balanceBefore - balanceAfter - ledgerCommits, records, gatewayRuns, tenants, quick, logs, settleAfter, loadBefore, LoadAverage());
 Console.WriteLine();
 Console.WriteLine(report);
 var dir = Path.Combine(RepoPaths.Root, ".cmp", "bench");
@@ -118,7 +135,7 @@ static int PostmasterPid(string dataDir) =>
 
 static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
 
-static string Report(List<(Phase Direct, Phase Gateway)> pairs, List<Phase> search, List<ProcessStats> processes, long charged,
+static string Report(List<(Phase Direct, Phase Gateway)> pairs, List<(Phase Runner, Phase Ledger)> shares, List<Phase> search, List<ProcessStats> processes, long charged,
     (long Committed, long Pending) records, long runs, int tenants, bool quick, bool logs, bool settleAfter, string loadBefore, string loadAfter)
 {
     var c = CultureInfo.InvariantCulture;
@@ -142,6 +159,20 @@ static string Report(List<(Phase Direct, Phase Gateway)> pairs, List<Phase> sear
                       $"{F(g50 / d50)}× | {F(g99 / d99)}× | {M(g.FromSchedule.Percentile(99))} ms | {d.Errors + g.Errors} |");
     }
     sb.AppendLine();
+    sb.AppendLine("The gateway's dependencies alone at the same rates (*runner*: client → runner → Langflow simulator, the runner's share is runner − direct;");
+    sb.AppendLine("*ledger*: client → control plane reserve, then commit, as every metered run does):");
+    sb.AppendLine();
+    sb.AppendLine("| rate | runner p50 | runner p99 | runner − direct p50 | ledger (reserve + commit) p50 | ledger p99 | gateway's own p50 (gateway − runner − ledger) | errors |");
+    sb.AppendLine("|---|---|---|---|---|---|---|---|");
+    for (var i = 0; i < shares.Count; i++)
+    {
+        var (runner, ledger) = shares[i];
+        var (direct, gateway) = pairs[i];
+        TimeSpan r50 = runner.Service.Percentile(50), l50 = ledger.Service.Percentile(50);
+        sb.AppendLine($"| {runner.OfferedRate:0}/s | {M(r50)} ms | {M(runner.Service.Percentile(99))} ms | {M(r50 - direct.Service.Percentile(50))} ms | " +
+                      $"{M(l50)} ms | {M(ledger.Service.Percentile(99))} ms | {M(gateway.Service.Percentile(50) - r50 - l50)} ms | {runner.Errors + ledger.Errors} |");
+    }
+    sb.AppendLine();
     sb.AppendLine("Throughput search (gateway only, each step held for the step duration; sustained = no errors, ≥ 97 % of the rate completed, sched p99 < 100 ms):");
     sb.AppendLine();
     sb.AppendLine("| offered | completed/s | p50 | p99 | sched p99 | errors | sustained |");
@@ -156,7 +187,7 @@ static string Report(List<(Phase Direct, Phase Gateway)> pairs, List<Phase> sear
                   $"({records.Pending} settlements still pending); {runs} runs answered 200 to the load driver (runs whose caller timed out after they finished are charged too)." +
                   (charged == records.Committed && records.Pending == 0 ? " Ledger and run records agree." : " **Ledger and run records disagree.**"));
     sb.AppendLine();
-    sb.AppendLine("Where the time goes: CPU per run, by process (µs), at 500/s:");
+    sb.AppendLine($"Where the time goes: CPU per run, by process (µs), at {pairs.Last().Gateway.OfferedRate:0}/s:");
     sb.AppendLine();
     var at500 = pairs.Last();
     sb.AppendLine("| process | direct | gateway | peak RSS |");

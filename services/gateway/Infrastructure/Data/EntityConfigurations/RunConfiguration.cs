@@ -52,6 +52,8 @@ sealed class RunConfiguration : IEntityTypeConfiguration<RunRecord>
         b.HasIndex(x => new { x.InstanceId, x.Id }).HasDatabaseName("ix_runs_instance");
         // A repeated Idempotency-Key loses here, so two concurrent repeats can never both run.
         b.HasIndex(x => new { x.TenantId, x.IdempotencyKey }).IsUnique().HasFilter("idempotency_key IS NOT NULL").HasDatabaseName("ux_runs_idempotency_key");
+        // The settlement worker's orphan sweep looks only at runs still running.
+        b.HasIndex(x => x.CreatedAt).HasFilter("status = 'running'").HasDatabaseName("ix_runs_running");
         // The settlement worker's queue: only the few rows with work left.
         b.HasIndex(x => x.NextSettlementAt).HasFilter("settlement = 'pending'").HasDatabaseName("ix_runs_settlement_due");
     }

@@ -54,6 +54,7 @@ public sealed class Runs : Migration
         mb.CreateIndex("ix_runs_tenant", "runs", ["tenant_id", "id"], schema: S);
         mb.CreateIndex("ix_runs_instance", "runs", ["instance_id", "id"], schema: S);
         mb.CreateIndex("ux_runs_idempotency_key", "runs", ["tenant_id", "idempotency_key"], schema: S, unique: true, filter: "idempotency_key IS NOT NULL");
+        mb.CreateIndex("ix_runs_running", "runs", "created_at", schema: S, filter: "status = 'running'");
         mb.CreateIndex("ix_runs_settlement_due", "runs", "next_settlement_at", schema: S, filter: "settlement = 'pending'");
     }
 
