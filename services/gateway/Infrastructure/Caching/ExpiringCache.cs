@@ -56,9 +56,6 @@ public sealed class ExpiringCache<TKey, TValue>(TimeProvider clock, TimeSpan ttl
         }
     }
 
-    /// <summary>Forgets one entry (e.g. after the control plane said the thing changed).</summary>
-    public void Invalidate(TKey key) => _entries.TryRemove(key, out _);
-
     bool Fresh(Entry e, long now) => clock.GetElapsedTime(e.StartedAt, now) < ttl;
 
     /// <summary>Over the bound: drop expired entries first, then everything if that was not enough (a flood of
