@@ -109,6 +109,7 @@ public sealed class DevStack : IAsyncDisposable
         }, "Saleor webhooks (JWS); admin API: cmp-cli token", progress, ct);
         await StartService("gateway", "Cmp.Gateway", p.Gateway, common, new()
         {
+            ["ConnectionStrings__Gateway"] = Database("cmp_gateway"),
             ["Http__control-plane__BaseAddress"] = DevPorts.Loopback(p.ControlPlane).ToString(),
             ["Http__runner__BaseAddress"] = DevPorts.Loopback(p.Runner).ToString(),
         }, "instance API key (Bearer cmp_…) or Keycloak token", progress, ct);
