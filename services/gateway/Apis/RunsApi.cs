@@ -1,5 +1,6 @@
 using Cmp.Gateway.Auth;
 using Cmp.Gateway.Features.Runs;
+using Cmp.Hosting.Streaming;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -40,7 +41,7 @@ public static class RunsApi
         if (!caller.TryGetValue(out var who, out var unauthenticated)) return unauthenticated.ToGatewayProblem(http);
         var key = http.Request.Headers["Idempotency-Key"].ToString();
         var request = (body ?? new CreateRunRequest()) with { IdempotencyKey = key.Length == 0 ? null : key };
-        if (body?.Stream == true || AcceptsEventStream(http.Request))
+        if (body?.Stream == true || ServerSentEvents.IsRequested(http))
         {
             var started = await runs.StartStreamAsync(who, request, ct);
             if (!started.TryGetValue(out var stream, out var refused)) return refused.ToGatewayProblem(http);
@@ -72,6 +73,4 @@ public static class RunsApi
         return page.TryGetValue(out var p, out var error) ? TypedResults.Ok(p) : error.ToGatewayProblem(http);
     }
 
-    static bool AcceptsEventStream(HttpRequest http) =>
-        http.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals(RunEventStreamResult.ContentType, StringComparison.OrdinalIgnoreCase));
 }

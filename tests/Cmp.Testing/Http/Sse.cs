@@ -1,20 +1,24 @@
 using System.Text;
 using System.Text.Json;
 
-namespace Cmp.Gateway.Tests.Support;
+namespace Cmp.Testing.Http;
 
 /// <summary>A server-sent event as the test reads it off the wire.</summary>
 public sealed record SseEvent(string Name, JsonElement Data);
 
-/// <summary>A deliberately simple reader of standard SSE framing, independent of the code under test.</summary>
+/// <summary>
+/// A deliberately simple, independent reader of standard SSE framing (not the client library's), so a service's
+/// wire format is checked by something other than the code that shares its assumptions.
+/// </summary>
 public static class Sse
 {
+    /// <summary>Reads events until the stream ends or <paramref name="until"/> holds; also returns the raw text.</summary>
     public static async Task<(List<SseEvent> Events, string Raw)> ReadAsync(HttpResponseMessage response, Func<SseEvent, bool>? until = null,
         CancellationToken ct = default)
     {
         var events = new List<SseEvent>();
         var raw = new StringBuilder();
-        var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct));
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct));
         string? name = null;
         var data = new StringBuilder();
         while (await reader.ReadLineAsync(ct) is { } line)
