@@ -12,7 +12,9 @@ public sealed class Program
         builder.AddGateway();
 
         var app = builder.Build();
+        app.UseGatewayEdge();
         app.UseCmpDefaults();
+        app.MapGatewayApis();
         await app.RunAsync();
     }
 }

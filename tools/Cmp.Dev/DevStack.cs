@@ -11,7 +11,7 @@ namespace Cmp.Dev;
 public sealed record DevEndpoint(string Component, string Url, string Authentication);
 
 /// <summary>
-/// The whole platform on loopback: PostgreSQL (persistent, under .cmp/), the identity server, the Saleor and
+/// The whole platform on loopback: PostgreSQL (under .cmp/, fresh on every start), the identity server, the Saleor and
 /// Langflow simulators, and the four services as separate processes configured exactly as they would be in a
 /// cluster (only URLs and secrets differ). Disposing stops everything it started, in reverse order.
 /// </summary>
@@ -56,7 +56,11 @@ public sealed class DevStack : IAsyncDisposable
         }
         else
         {
-            var cluster = await PgCluster.StartPersistentAsync(Path.Combine(StateDir, "pg"), p.Postgres, ct);
+            // The simulators keep their state in memory and start empty, so the platform's databases start empty too:
+            // orders, tenants and credits left from an earlier run would describe a Saleor that no longer exists.
+            var pgRoot = Path.Combine(StateDir, "pg");
+            if (Directory.Exists(pgRoot)) Directory.Delete(pgRoot, recursive: true);
+            var cluster = await PgCluster.StartPersistentAsync(pgRoot, p.Postgres, ct);
             _started.Add(cluster);
             PostgresConnection = cluster.ConnectionString();
         }
@@ -114,6 +118,7 @@ public sealed class DevStack : IAsyncDisposable
         }, "Saleor webhooks (JWS); admin API: cmp-cli token", progress, ct);
         await StartService("gateway", "Cmp.Gateway", p.Gateway, common, new()
         {
+            ["ConnectionStrings__Gateway"] = Database("cmp_gateway"),
             ["Http__control-plane__BaseAddress"] = DevPorts.Loopback(p.ControlPlane).ToString(),
             ["Http__runner__BaseAddress"] = DevPorts.Loopback(p.Runner).ToString(),
         }, "instance API key (Bearer cmp_…) or Keycloak token", progress, ct);

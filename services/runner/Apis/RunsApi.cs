@@ -1,4 +1,5 @@
 using Cmp.Hosting.Auth;
+using Cmp.Hosting.Streaming;
 using Cmp.Runner.Client.Contracts;
 using Cmp.Runner.Features;
 using Cmp.Runner.Features.RunFlow;
@@ -30,7 +31,7 @@ public static class RunsApi
     static async Task<Results<Ok<RunResult>, RunEventStreamResult, ProblemHttpResult>> Run(
         RunRequest request, HttpRequest http, RunFlow run, StreamRun stream, IOptionsMonitor<RunnerOptions> options, CancellationToken ct)
     {
-        if (request.Stream == true || AcceptsEventStream(http))
+        if (request.Stream == true || ServerSentEvents.IsRequested(http.HttpContext))
         {
             var started = await stream.StartAsync(request, ct);
             return started.TryGetValue(out var source, out var refused)
@@ -41,6 +42,4 @@ public static class RunsApi
         return result.TryGetValue(out var ok, out var error) ? TypedResults.Ok(ok) : error.ToRunnerProblem();
     }
 
-    static bool AcceptsEventStream(HttpRequest http) =>
-        http.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals(RunEventStreamResult.ContentType, StringComparison.OrdinalIgnoreCase));
 }

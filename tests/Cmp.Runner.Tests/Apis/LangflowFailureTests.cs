@@ -1,3 +1,4 @@
+using Cmp.Testing.Http;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;

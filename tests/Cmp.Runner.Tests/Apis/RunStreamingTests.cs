@@ -1,3 +1,4 @@
+using Cmp.Testing.Http;
 using System.Net;
 using System.Text.Json;
 using Cmp.Runner.Tests.Support;

@@ -1,13 +1,13 @@
 using System.Text;
 using System.Text.Json;
 
-namespace Cmp.Runner.Tests.Support;
+namespace Cmp.Testing.Http;
 
 /// <summary>A server-sent event as the test reads it off the wire.</summary>
 public sealed record SseEvent(string Name, JsonElement Data);
 
 /// <summary>
-/// A deliberately simple, independent reader of standard SSE framing (not the client library's), so the runner's
+/// A deliberately simple, independent reader of standard SSE framing (not the client library's), so a service's
 /// wire format is checked by something other than the code that shares its assumptions.
 /// </summary>
 public static class Sse
