@@ -25,7 +25,9 @@ public sealed class ControlPlaneReplica : IAsyncDisposable
     /// <summary>Reconciles run by this replica's controllers (the instance mirror counts the objects it wrote).</summary>
     public long Reconciles => Status.Controllers.Sum(c => c.Reconciles);
 
-    public static ControlPlaneReplica Start(OperatorWorld world, string name, IDictionary<string, string?>? overrides = null)
+    /// <param name="flowsThroughRunner">Deploy flows through the real runner client (Http:runner:BaseAddress in
+    /// <paramref name="overrides"/>) instead of the world's recording deployer.</param>
+    public static ControlPlaneReplica Start(OperatorWorld world, string name, IDictionary<string, string?>? overrides = null, bool flowsThroughRunner = false)
     {
         var replica = new ControlPlaneReplica(name);
         var settings = world.Settings(name);
@@ -35,7 +37,7 @@ public sealed class ControlPlaneReplica : IAsyncDisposable
         replica.Service = new ServiceFactory<Cmp.ControlPlane.Program>(settings, b => b.ConfigureTestServices(s =>
         {
             s.AddSingleton<IKubeClient>(client);
-            s.AddSingleton<IFlowDeployer>(world.Flows);
+            if (!flowsThroughRunner) s.AddSingleton<IFlowDeployer>(world.Flows);
         }));
         replica.Service.Start();
         return replica;
