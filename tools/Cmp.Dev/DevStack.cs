@@ -97,12 +97,17 @@ public sealed class DevStack : IAsyncDisposable
         {
             ["ConnectionStrings__ControlPlane"] = Database("cmp_control_plane"),
             ["Http__runner__BaseAddress"] = DevPorts.Loopback(p.Runner).ToString(),
+            // Offerings as code without a cluster: the operator reads the AgentOffering objects Argo CD would sync.
+            // Saleor already has these products (saleor install --demo-catalog), so it only fills the database.
+            ["Operator__Enabled"] = "true",
+            ["Operator__Source"] = "File",
+            ["Operator__File__Paths__0"] = DemoOfferings.YamlPath,
         }, "Bearer token: cmp-cli (platform-admin) or a tenant user", progress, ct);
-        progress("demo offerings (PUT /v1/offerings)");
+        progress($"demo offerings (operator, file mode: {Path.GetRelativePath(RepoPaths.Root, DemoOfferings.YamlPath)})");
         using (var admin = new HttpClient { BaseAddress = DevPorts.Loopback(p.ControlPlane) })
         {
             admin.DefaultRequestHeaders.Authorization = new("Bearer", await AdminTokenAsync(ct));
-            await DemoOfferings.DeclareAsync(admin, ct);
+            await DemoOfferings.WaitDeclaredAsync(admin, TimeSpan.FromSeconds(60), ct);
         }
         await StartService("provisioner", "Cmp.Provisioner", p.Provisioner, common, new()
         {

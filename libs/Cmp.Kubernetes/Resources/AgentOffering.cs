@@ -26,10 +26,24 @@ public sealed partial class AgentOfferingSpec : ISelfValidating
 
     public string DisplayName { get; set; } = "";
     public string? Description { get; set; }
+
+    /// <summary>URL slug of the Saleor product; default: the SKU in lower case.</summary>
+    public string? Slug { get; set; }
+
     public OfferingPrice Price { get; set; } = new();
     public FlowTemplateRef? FlowTemplate { get; set; }
     public long? CreditsPerUnit { get; set; }
     public long? CreditsPerRun { get; set; }
+
+    /// <summary>Agent offerings: credits per 1,000 tokens a run uses, on top of <see cref="CreditsPerRun"/>.</summary>
+    public long? CreditsPer1kTokens { get; set; }
+
+    /// <summary>Agent offerings: the most one run may cost (what a token-priced run reserves).</summary>
+    public long? MaxCreditsPerRun { get; set; }
+
+    /// <summary>Whether AI agents find and buy it through ACP/MCP (null: both allowed).</summary>
+    public AgenticCommerce? AgenticCommerce { get; set; }
+
     public bool Enabled { get; set; } = true;
 
     /// <summary>
@@ -51,8 +65,16 @@ public sealed partial class AgentOfferingSpec : ISelfValidating
         if (Kind == OfferingKinds.Credits && CreditsPerUnit is not > 0) problems.Add("spec: a credits offering needs creditsPerUnit > 0");
         if (CreditsPerUnit < 0) problems.Add("spec.creditsPerUnit: must be >= 0");
         if (CreditsPerRun < 0) problems.Add("spec.creditsPerRun: must be >= 0");
+        if (CreditsPer1kTokens < 0) problems.Add("spec.creditsPer1kTokens: must be >= 0");
+        if (MaxCreditsPerRun < 0) problems.Add("spec.maxCreditsPerRun: must be >= 0");
+        if (CreditsPer1kTokens > 0 && (MaxCreditsPerRun ?? 0) <= (CreditsPerRun ?? 0))
+            problems.Add("spec: a token-priced offering (creditsPer1kTokens > 0) needs maxCreditsPerRun > creditsPerRun");
+        if (Slug is { } slug && (slug.Length > 255 || !SlugPattern().IsMatch(slug))) problems.Add($"spec.slug: '{slug}' must be lowercase letters, digits and single dashes");
         return problems;
     }
+
+    /// <summary>The Saleor product slug: <see cref="Slug"/>, or the SKU in lower case (repeated dashes collapsed).</summary>
+    public string ProductSlug() => Slug ?? string.Join('-', Sku.ToLowerInvariant().Split('-', StringSplitOptions.RemoveEmptyEntries));
 
     /// <summary>The price in integer minor units (19.99 USD → 1999 USD).</summary>
     public Result<Money> ToMoney() =>
@@ -68,6 +90,19 @@ public sealed partial class AgentOfferingSpec : ISelfValidating
 
     [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")]
     private static partial Regex FlowNamePattern();
+
+    [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]
+    private static partial Regex SlugPattern();
+}
+
+/// <summary>What AI agents may do with an offering (Saleor metadata <c>acp.enable_search</c>, <c>acp.enable_checkout</c>).</summary>
+public sealed class AgenticCommerce
+{
+    /// <summary>Found by agents in ACP/MCP search and the product feed.</summary>
+    public bool EnableSearch { get; set; } = true;
+
+    /// <summary>Bought by agents through ACP/MCP checkout (needs search).</summary>
+    public bool EnableCheckout { get; set; } = true;
 }
 
 public sealed class OfferingPrice

@@ -7,6 +7,7 @@ using Cmp.ControlPlane.Features.Offerings;
 using Cmp.ControlPlane.Features.Tenants;
 using Cmp.ControlPlane.Infrastructure.Data;
 using Cmp.ControlPlane.Infrastructure.Flows;
+using Cmp.ControlPlane.Operator;
 using Cmp.ControlPlane.Workers;
 using Cmp.Data;
 using Cmp.Hosting.Auth;
@@ -48,6 +49,9 @@ public static class ControlPlaneExtensions
         services.AddSingleton<ProvisioningSignal>();
         services.AddRunnerClient(config);
         services.AddScoped<IFlowDeployer, RunnerFlowDeployer>();
+
+        // Offerings as code and the instance fleet as AgentInstances (Operator:*, off unless enabled).
+        services.AddControlPlaneOperator(config);
 
         if (config.GetValue("Workers:Enabled", true))
         {

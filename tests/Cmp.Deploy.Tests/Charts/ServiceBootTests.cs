@@ -31,6 +31,7 @@ public sealed partial class ServiceBootTests
         var port = FreePort.Next();
         var env = PodEnvironment(KindRender.Value, $"cmp-{folder}");
         env["ASPNETCORE_HTTP_PORTS"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await using var cluster = await PodCluster.ForAsync(KindRender.Value, $"cmp-{folder}", env);
 
         using var process = Start(ServiceProcess.Dll(folder, s.Assembly), env, out var output);
         try
@@ -41,6 +42,8 @@ public sealed partial class ServiceBootTests
                 if (process.HasExited) throw new InvalidOperationException($"{folder} exited with {process.ExitCode}:\n{Tail(output)}");
                 return (await http.GetAsync("/healthz")).StatusCode == HttpStatusCode.OK;
             }, $"{folder} to answer /healthz on port {port} (ASPNETCORE_HTTP_PORTS)", TimeSpan.FromSeconds(60));
+
+            if (cluster is not null) await cluster.UntilLeaseHeldAsync(folder);
 
             var ready = await http.GetAsync("/readyz");
             ready.StatusCode.Should().BeOneOf([HttpStatusCode.OK, HttpStatusCode.ServiceUnavailable], "/readyz exists and reports dependencies");

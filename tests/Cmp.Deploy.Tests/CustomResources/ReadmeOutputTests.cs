@@ -50,4 +50,19 @@ public sealed class ReadmeOutputTests
             r[2..7].Should().Equal(Str(spec["sku"]), Str(spec["kind"]), Str(spec["price"]!["amount"]), Str(spec["price"]!["currency"]), "true");
         }
     }
+
+    [Fact]
+    public void The_instance_rows_look_like_what_the_mirror_writes()
+    {
+        var rows = Block().Where(l => l.Contains("agentinstance.cmp.dev/", StringComparison.Ordinal)).Select(Split).ToList();
+
+        rows.Should().NotBeEmpty();
+        foreach (var r in rows)
+        {
+            // Named by the instance id, with the tenant id in spec.tenant (services/control-plane/Operator/Instances).
+            Guid.TryParseExact(r[1]["agentinstance.cmp.dev/".Length..], "D", out _).Should().BeTrue(r[1]);
+            Guid.TryParseExact(r[2], "D", out _).Should().BeTrue(r[2]);
+            r[4].Should().BeOneOf("Ready", "Suspended");
+        }
+    }
 }

@@ -69,6 +69,18 @@ sealed class OfferingHandlers(ControlPlaneDbContext db, TimeProvider clock, Cmp.
         return (Views.Of(offering), existing is null);
     }
 
+    /// <summary>
+    /// Takes an offering off sale without deleting it (paid orders still provision, existing instances keep running).
+    /// Only if <paramref name="managedBy"/> still manages it: an offering taken over meanwhile is left alone.
+    /// Returns whether anything changed.
+    /// </summary>
+    public async Task<Result<bool>> DisableAsync(string sku, string managedBy, CancellationToken ct)
+    {
+        var changed = await db.Offerings.Where(o => o.Sku == sku && o.ManagedBy == managedBy && o.Enabled)
+            .ExecuteUpdateAsync(s => s.SetProperty(o => o.Enabled, false).SetProperty(o => o.UpdatedAt, clock.GetUtcNow()), ct);
+        return changed > 0;
+    }
+
     public async Task<Result<Unit>> DeleteAsync(string sku, CancellationToken ct)
     {
         var offering = await db.Offerings.SingleOrDefaultAsync(o => o.Sku == sku, ct);

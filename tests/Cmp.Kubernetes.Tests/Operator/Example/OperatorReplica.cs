@@ -3,6 +3,7 @@ using Cmp.Kubernetes.Model;
 using Cmp.Kubernetes.Operator;
 using Cmp.Kubernetes.Resources;
 using Cmp.Simulators.KubeApi;
+using Cmp.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -18,9 +19,9 @@ namespace Cmp.Kubernetes.Tests.Operator.Example;
 public sealed class OperatorReplica : IAsyncDisposable
 {
     readonly IHost _host;
-    readonly KillSwitch _switch;
+    readonly PartitionHandler _switch;
 
-    OperatorReplica(string name, IHost host, KillSwitch killSwitch)
+    OperatorReplica(string name, IHost host, PartitionHandler killSwitch)
     {
         Name = name;
         _host = host;
@@ -53,7 +54,7 @@ public sealed class OperatorReplica : IAsyncDisposable
         var config = new Dictionary<string, string?>(FastSettings) { ["Operator:LeaderElection:Identity"] = name };
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) config[k] = v;
         builder.Configuration.AddInMemoryCollection(config);
-        var killSwitch = new KillSwitch { InnerHandler = new SocketsHttpHandler() };
+        var killSwitch = new PartitionHandler();
         builder.Services.AddSingleton<IKubeClient>(KubeFake.Client(api, "cmp", new KubeClientSettings { RetryBaseDelay = TimeSpan.FromMilliseconds(20), UserAgent = name }, killSwitch));
         builder.Services.AddSingleton(catalog);
         builder.Services.AddSingleton(new ReplicaTag(name));
@@ -71,61 +72,16 @@ public sealed class OperatorReplica : IAsyncDisposable
     /// <summary>A crash: no more API calls get through, nothing is released.</summary>
     public async Task CrashAsync()
     {
-        _switch.Killed = true;
+        _switch.Cut = true;
         await _host.StopAsync(TimeSpan.FromSeconds(10));
     }
 
     /// <summary>A network partition: the process keeps running but cannot reach the API server.</summary>
-    public void Partition(bool cut) => _switch.Killed = cut;
+    public void Partition(bool cut) => _switch.Cut = cut;
 
     public async ValueTask DisposeAsync()
     {
         try { await _host.StopAsync(TimeSpan.FromSeconds(10)); } catch (OperationCanceledException) { }
         _host.Dispose();
-    }
-
-    sealed class KillSwitch : DelegatingHandler
-    {
-        public volatile bool Killed;
-
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
-        {
-            if (Killed) throw new HttpRequestException("connection refused (replica partitioned)");
-            var response = await base.SendAsync(request, ct);
-            // Open watch streams must go quiet too, as they would behind a real partition.
-            var inner = await response.Content.ReadAsStreamAsync(ct);
-            var content = new StreamContent(new Severable(inner, this));
-            foreach (var h in response.Content.Headers) content.Headers.TryAddWithoutValidation(h.Key, h.Value);
-            response.Content = content;
-            return response;
-        }
-    }
-
-    sealed class Severable(Stream inner, KillSwitch owner) : Stream
-    {
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count) => owner.Killed ? throw new IOException("partitioned") : inner.Read(buffer, offset, count);
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
-        {
-            if (owner.Killed) throw new IOException("partitioned");
-            var n = await inner.ReadAsync(buffer, ct);
-            return owner.Killed ? throw new IOException("partitioned") : n;
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing) inner.Dispose();
-            base.Dispose(disposing);
-        }
     }
 }

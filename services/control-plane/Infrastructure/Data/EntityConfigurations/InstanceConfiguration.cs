@@ -39,5 +39,7 @@ sealed class InstanceConfiguration : IEntityTypeConfiguration<Instance>
         b.HasIndex(x => x.OfferingSku).HasDatabaseName("ix_instances_offering_sku");
         // The provisioning worker scans only instances with work to do.
         b.HasIndex(x => x.NextAttemptAt).HasFilter("next_attempt_at IS NOT NULL").HasDatabaseName("ix_instances_next_attempt");
+        // The operator's instance mirror reads what changed since its last look.
+        b.HasIndex(x => x.UpdatedAt).HasDatabaseName("ix_instances_updated_at");
     }
 }
