@@ -13,6 +13,7 @@ public sealed class Program
 
         var app = builder.Build();
         app.UseCmpDefaults();
+        app.MapAgentCommerce();
         await app.RunAsync();
     }
 }

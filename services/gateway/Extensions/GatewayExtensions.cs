@@ -17,6 +17,7 @@ public static class GatewayExtensions
         builder.Services.AddHealthChecks()
             .AddHttpDependency(ControlPlaneClient.ClientName, "/healthz")
             .AddHttpDependency("runner", "/healthz");
+        builder.AddAgentCommerce();
         return builder;
     }
 }

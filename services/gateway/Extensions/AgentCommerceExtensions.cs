@@ -1,0 +1,102 @@
+using Cmp.Data;
+using Cmp.Gateway.Apis;
+using Cmp.Gateway.Features.Acp;
+using Cmp.Gateway.Features.Acp.Auth;
+using Cmp.Gateway.Features.Acp.Checkout;
+using Cmp.Gateway.Features.Acp.Idempotency;
+using Cmp.Gateway.Features.Acp.OrderEvents;
+using Cmp.Gateway.Features.Mcp;
+using Cmp.Gateway.Features.Payments;
+using Cmp.Gateway.Features.Payments.Stripe;
+using Cmp.Gateway.Features.Payments.TestPsp;
+using Cmp.Gateway.Infrastructure.Commerce;
+using Cmp.Gateway.Infrastructure.Commerce.Saleor;
+using Cmp.Hosting.Configuration;
+using Cmp.Hosting.Health;
+using Cmp.Saleor;
+using Cmp.Stripe;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+
+namespace Cmp.Gateway.Extensions;
+
+/// <summary>
+/// Agent commerce on the gateway: ACP (checkout sessions, delegate payment, discovery), the product feed and the MCP
+/// server, over Saleor, with the payment providers. Every registration is here; see AGENT-COMMERCE.md for the keys.
+/// </summary>
+public static class AgentCommerceExtensions
+{
+    /// <summary>On when <c>AgentCommerce:Enabled</c> is true, or, when that key is absent, when Saleor is configured
+    /// (<c>Saleor:ApiUrl</c>), so a gateway without Saleor still runs its other APIs. Enabled explicitly, a missing
+    /// setting stops the service at startup.</summary>
+    public static bool IsAgentCommerceEnabled(IConfiguration config) =>
+        config.GetValue<bool?>("AgentCommerce:Enabled") ?? !string.IsNullOrWhiteSpace(config["Saleor:ApiUrl"]);
+
+    public static WebApplicationBuilder AddAgentCommerce(this WebApplicationBuilder builder)
+    {
+        var config = builder.Configuration;
+        var services = builder.Services;
+        if (!IsAgentCommerceEnabled(config)) return builder;
+
+        services.AddValidatedOptions<AcpOptions>(config, AcpOptions.Section);
+        services.AddValidatedOptions<PaymentOptions>(config, PaymentOptions.Section);
+        services.AddValidatedOptions<McpOptions>(config, McpOptions.Section);
+
+        var connectionString = config.GetConnectionString("Gateway");
+        if (string.IsNullOrWhiteSpace(connectionString))
+            throw new InvalidOperationException("ConnectionStrings:Gateway is required for agent commerce (a PostgreSQL connection string).");
+        services.AddPooledDbContextFactory<CommerceDbContext>(o => o.UseNpgsql(connectionString,
+            npgsql => npgsql.MigrationsHistoryTable(CommerceDbContext.HistoryTable, CommerceDbContext.Schema)));
+        services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<CommerceDbContext>>().CreateDbContext());
+        services.AddHealthChecks().AddDbContextCheck<CommerceDbContext>("commerce-database", tags: [HealthEndpoints.ReadyTag]);
+        services.AddMigrateOnStartup<CommerceDbContext>(config);
+
+        // Saleor is down → ACP answers 503, but runs and the rest of the gateway carry on: report, don't leave rotation.
+        services.AddSaleorClient(config);
+        services.AddHealthChecks().AddSaleorReadiness(requireAppToken: true, failureStatus: HealthStatus.Degraded);
+        services.AddSingleton<SaleorCommerce>();
+
+        services.AddSingleton<AcpPlatformKeys>();
+        services.AddSingleton<IdempotencyStore>();
+        services.AddHostedService<IdempotencySweeper>();
+        services.AddSingleton<SessionStore>();
+        services.AddSingleton<PaymentAttempts>();
+        services.AddScoped<CheckoutSessions>();
+        services.AddScoped<CompleteCheckout>();
+
+        var payments = config.GetSection(PaymentOptions.Section).Get<PaymentOptions>() ?? new PaymentOptions();
+        var acp = config.GetSection(AcpOptions.Section).Get<AcpOptions>() ?? new AcpOptions();
+        if (payments.TestPsp.Enabled)
+        {
+            services.AddSingleton<IPaymentProvider>(sp => new TestPspProvider(sp.GetRequiredService<IDbContextFactory<CommerceDbContext>>(),
+                sp.GetRequiredService<IOptions<PaymentOptions>>(), sp.GetRequiredService<TimeProvider>())
+            {
+                MerchantId = acp.Merchant.Id,
+                DelegatePath = acp.BasePath.TrimEnd('/') + "/agentic_commerce/delegate_payment",
+            });
+            services.AddSingleton<DelegatePayment>();
+        }
+        if (payments.Stripe.Enabled)
+        {
+            services.AddStripeClient(config);
+            services.AddSingleton<IPaymentProvider, StripePaymentProvider>();
+        }
+        services.AddSingleton<PaymentProviders>();
+
+        services.AddHostedService<OrderEventWorker>();
+        services.AddHostedService<OrderStatusWatcher>();
+        services.AddHttpClient(OrderEventWorker.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(15))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, ConnectTimeout = TimeSpan.FromSeconds(5) });
+        return builder;
+    }
+
+    public static WebApplication MapAgentCommerce(this WebApplication app)
+    {
+        if (!IsAgentCommerceEnabled(app.Configuration)) return app;
+        var acp = app.Services.GetRequiredService<IOptions<AcpOptions>>().Value;
+        var payments = app.Services.GetRequiredService<IOptions<PaymentOptions>>().Value;
+        app.MapAcpApi(acp, payments);
+        return app;
+    }
+}
