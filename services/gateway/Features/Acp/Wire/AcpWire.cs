@@ -44,9 +44,13 @@ public static class AcpWires
         }
         catch (JsonException e)
         {
-            var reason = e.Message.Split(" Path:", 2)[0];
-            return AcpErrors.Invalid(reason.Contains("could not be mapped", StringComparison.Ordinal) ? "unknown_field" : "invalid_body",
-                AcpTexts.Get(locale, "err.invalid_body", reason), e.Path ?? "$");
+            // The parser's own messages name .NET types; say what is wrong in the request's terms instead.
+            var path = e.Path ?? "$";
+            var unknown = e.Message.Contains("could not be mapped", StringComparison.Ordinal);
+            var reason = unknown ? $"{path} is not a member of this request"
+                : e.Message.Contains("missing required", StringComparison.OrdinalIgnoreCase) ? $"{path} lacks a required member"
+                : $"{path} has the wrong type or format";
+            return AcpErrors.Invalid(unknown ? "unknown_field" : "invalid_body", AcpTexts.Get(locale, "err.invalid_body", reason), path);
         }
     }
 
