@@ -8,7 +8,7 @@ namespace Cmp.AgentCommerce.Tests.Harness;
 /// <summary>One ACP response, with its JSON already checked against the official schema of its version.</summary>
 public sealed record AcpReply(int Status, HttpResponseHeaders Headers, HttpContentHeaders? ContentHeaders, JsonElement Body, string Text)
 {
-    public string? Header(string name) => Headers.TryGetValues(name, out var v) ? string.Join(",", v) : null;
+    public string? Header(string name) => Headers.TryGetValues(name, out var v) || ContentHeaders?.TryGetValues(name, out v) == true ? string.Join(",", v!) : null;
     public string Id => Body.GetProperty("id").GetString()!;
     public string StatusText => Body.GetProperty("status").GetString()!;
     public string Code => Body.GetProperty("code").GetString()!;
