@@ -94,12 +94,13 @@ public sealed class CommerceWorld : IAsyncLifetime
         return s;
     }
 
-    public async Task<GatewayHost> StartGatewayAsync(Dictionary<string, string?>? overrides = null, SaleorSimulator? saleor = null, string? saleorToken = null)
+    public async Task<GatewayHost> StartGatewayAsync(Dictionary<string, string?>? overrides = null, SaleorSimulator? saleor = null, string? saleorToken = null,
+        Action<Microsoft.AspNetCore.Hosting.IWebHostBuilder>? configure = null)
     {
         var database = await Postgres.CreateDatabaseAsync("gw");
         var settings = GatewaySettings(database, saleor, saleorToken);
         foreach (var (k, v) in overrides ?? []) settings[k] = v;
-        return GatewayHost.Start(settings, database, this);
+        return GatewayHost.Start(settings, database, this, configure);
     }
 
     /// <summary>A staff client of a Saleor simulator (stock changes, price changes in tests).</summary>

@@ -162,10 +162,13 @@ public static class SessionProjector
         SessionRowStatus.Completed => SessionStatus.Completed,
         _ when now >= row.ExpiresAt => SessionStatus.Expired,
         SessionRowStatus.AuthenticationRequired => SessionStatus.AuthenticationRequired,
-        _ => messages.Any(m => m.Kind == MessageKind.Error && m.Code != "payment_declined" && m.Code != "requires_3ds")
+        _ => messages.Any(m => m.Kind == MessageKind.Error && !PaymentOutcomes.Contains(m.Code))
             ? SessionStatus.NotReadyForPayment
             : SessionStatus.ReadyForPayment,
     };
+
+    /// <summary>Messages about a payment attempt: the session itself is still ready for another one.</summary>
+    static readonly string[] PaymentOutcomes = ["payment_declined", "requires_3ds", "intervention_required"];
 
     static SessionBuyer? Buyer(CheckoutSessionRow row, string? email)
     {
