@@ -331,6 +331,8 @@ export function createSimulator({ log = () => {} } = {}) {
         return send(400, { error: { type: 'idempotency_error', message: `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${idemKey}' if you meant to execute a different request.` } });
       }
       if (seen.inFlight) return send(409, { error: { type: 'invalid_request_error', code: 'idempotency_key_in_use', message: 'There is currently another in-progress request using this Idempotent Key. Please try again later.' } });
+      // A fault "after" loses the answer of a replay too: the outage lasts for `count` requests, whatever they are.
+      if (fault?.status) return faultReply();
       return send(seen.status, seen.body, { 'Idempotent-Replayed': 'true', 'Original-Request': seen.requestId });
     }
     const entry = { fingerprint, inFlight: true, requestId: id('req', 14) };
