@@ -16,7 +16,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
     }
 
     readonly WebApplication _app;
-    readonly ConcurrentQueue<int> _failures = new();
+    readonly ConcurrentDictionary<string, ConcurrentQueue<int>> _failures = new();
 
     WebhookReceiver(WebApplication app) => _app = app;
 
@@ -34,7 +34,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
         {
             using var buffer = new MemoryStream();
             await http.Request.Body.CopyToAsync(buffer);
-            var status = receiver._failures.TryDequeue(out var s) ? s : 200;
+            var text = System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+            var status = receiver._failures.FirstOrDefault(f => text.Contains(f.Key, StringComparison.Ordinal)).Value is { } q && q.TryDequeue(out var s) ? s : 200;
             receiver.Deliveries.Enqueue(new Delivery(http.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
                 buffer.ToArray(), DateTimeOffset.UtcNow, status));
             return status == 200 ? Results.Json(new { received = true }) : Results.StatusCode(status);
@@ -44,9 +45,11 @@ public sealed class WebhookReceiver : IAsyncDisposable
         return receiver;
     }
 
-    public void FailNext(params int[] statuses)
+    /// <summary>The next deliveries whose body contains <paramref name="marker"/> (a session id) answer these statuses.</summary>
+    public void FailNext(string marker, params int[] statuses)
     {
-        foreach (var s in statuses) _failures.Enqueue(s);
+        var q = _failures.GetOrAdd(marker, _ => new ConcurrentQueue<int>());
+        foreach (var s in statuses) q.Enqueue(s);
     }
 
     public async ValueTask DisposeAsync()

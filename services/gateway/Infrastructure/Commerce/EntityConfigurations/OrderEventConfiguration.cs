@@ -29,5 +29,6 @@ sealed class OrderEventConfiguration : IEntityTypeConfiguration<OrderEventRow>
         // The worker scans only undelivered, live events.
         b.HasIndex(x => x.NextAttemptAt).HasFilter("delivered_at IS NULL AND dead_at IS NULL").HasDatabaseName("ix_order_events_due");
         b.HasIndex(x => x.OrderId).HasDatabaseName("ix_order_events_order");
+        b.HasIndex(x => x.SessionId).HasDatabaseName("ix_order_events_session");
     }
 }

@@ -172,6 +172,7 @@ public sealed class AgentCommerce : Migration
         });
         mb.CreateIndex("ix_order_events_due", "order_events", "next_attempt_at", schema: S, filter: "delivered_at IS NULL AND dead_at IS NULL");
         mb.CreateIndex("ix_order_events_order", "order_events", "order_id", schema: S);
+        mb.CreateIndex("ix_order_events_session", "order_events", "session_id", schema: S);
     }
 
     protected override void Down(MigrationBuilder mb)
