@@ -3,12 +3,13 @@ using System.Text.Json;
 using Cmp.Provisioner.Features.InstallSaleorApp;
 using Cmp.Testing;
 using Cmp.Testing.Hosting;
+using Cmp.Testing.Postgres;
 using Cmp.Testing.Simulators;
 
 namespace Cmp.Provisioner.Tests;
 
 /// <summary>The provisioner as a service, configured with the token the installer produced.</summary>
-public sealed class ProvisionerSaleorReadinessTests : IAsyncLifetime
+public sealed class ProvisionerSaleorReadinessTests(PostgresFixture pg) : IAsyncLifetime
 {
     readonly IdentityFixture _identity = new();
     SaleorSimulator _sim = null!;
@@ -40,12 +41,14 @@ public sealed class ProvisionerSaleorReadinessTests : IAsyncLifetime
         settings["Http:control-plane:BaseAddress"] = $"http://127.0.0.1:{FreePort.Next()}";
         settings["Saleor:ApiUrl"] = _sim.ApiUrl.ToString();
         settings["Saleor:AppToken"] = token;
-        await using var service = new ServiceFactory<Program>(settings);
+        settings["ConnectionStrings:Provisioner"] = await pg.CreateDatabaseAsync("prov_ready");
+        await using var service = new ServiceFactory<Cmp.Provisioner.Program>(settings);
         service.Start();
         using var client = service.CreateHttpClient();
-        // The control plane is not running here, so /readyz as a whole may answer 503: only the Saleor entry matters.
+        // The control plane is not running here either: both are reported, neither takes the receiver out of service.
         using var response = await client.GetAsync("/readyz");
         var ready = await response.Content.ReadFromJsonAsync<JsonElement>();
+        response.IsSuccessStatusCode.Should().BeTrue($"only the provisioner's own database makes it unready: {ready}");
         return ready.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "saleor");
     }
 

@@ -27,8 +27,12 @@ public sealed class DemoScenario(DevPorts ports)
             ("Platform team signs in (client credentials, cmp-cli)", AdminSignsInAsync),
             ("Buyer signs in (password grant, buyer@example.com)", BuyerSignsInAsync),
             ("Saleor app, webhooks and demo catalog are installed", SaleorInstalledAsync),
-            ("Buyer pays for CSA-PRO and CREDITS-500 in Saleor; the order is provisioned", _ => throw new DemoStopsHereException(
-                "the purchase → provision flow (issue #4) has not landed yet")),
+            ("Buyer buys 1 × CSA-PRO and 2 × CREDITS-500 in Saleor and pays", BuyerPurchasesAsync),
+            ("Saleor's ORDER_FULLY_PAID webhook is provisioned: a Ready agent and 1000 credits", OrderProvisionedAsync),
+            ("Saleor's order shows what was delivered (metadata, fulfilment)", OrderWrittenBackAsync),
+            ("Buyer creates an API key for the new agent", BuyerCreatesKeyAsync),
+            ("The agent runs through the gateway and credits are charged", _ => throw new DemoStopsHereException(
+                "metered runs through the gateway (issue #5) have not landed yet")),
         };
         var n = 0;
         foreach (var (title, run) in steps)
@@ -114,6 +118,88 @@ public sealed class DemoScenario(DevPorts ports)
         }
         var permissions = string.Join(",", app.GetProperty("permissions").EnumerateArray().Select(p => p.GetProperty("code").GetString()));
         return $"app cmp-provisioner ({permissions}), {hooks.Count} webhooks → provisioner, {skus.Length} products: {string.Join(", ", prices)}";
+    }
+
+    const string Buyer = "buyer@example.com";
+    SaleorShopper.Purchase? _purchase;
+    Guid _tenant;
+    string _instance = "";
+    string _apiKey = "";
+
+    async Task<string> BuyerPurchasesAsync(CancellationToken ct)
+    {
+        _purchase = await new SaleorShopper(DevPorts.Loopback(ports.Saleor)).PurchaseAsync(Buyer, ("CSA-PRO", 1), ("CREDITS-500", 2));
+        return $"order {_purchase.OrderId} paid: {_purchase.Total:0.00} USD (checkoutCreate → transactionCreate → checkoutComplete)";
+    }
+
+    async Task<string> OrderProvisionedAsync(CancellationToken ct)
+    {
+        var order = _purchase!.OrderId;
+        using var admin = await ControlPlaneAsAdminAsync(ct);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            var tenants = await admin.GetFromJsonAsync<JsonElement>($"v1/tenants?email={Uri.EscapeDataString(Buyer)}", ct);
+            if (tenants.GetArrayLength() == 1)
+            {
+                _tenant = tenants[0].GetProperty("id").GetGuid();
+                var ready = (await admin.GetFromJsonAsync<JsonElement>($"v1/instances?order_id={Uri.EscapeDataString(order)}", ct)).EnumerateArray()
+                    .Where(i => i.GetProperty("status").GetString() == "Ready").ToList();
+                var entries = (await admin.GetFromJsonAsync<JsonElement>($"v1/tenants/{_tenant}/credits/entries?limit=500", ct)).GetProperty("items").EnumerateArray();
+                var granted = entries.Where(e => e.GetProperty("kind").GetString() == "grant" && e.TryGetProperty("order_id", out var o) && o.GetString() == order)
+                    .Sum(e => e.GetProperty("amount").GetInt64());
+                if (ready.Count == 1 && granted == 1000)
+                {
+                    _instance = ready[0].GetProperty("id").GetString()!;
+                    var balance = await admin.GetFromJsonAsync<JsonElement>($"v1/tenants/{_tenant}/credits", ct);
+                    return $"instance {_instance} ({ready[0].GetProperty("offering_sku").GetString()}) is Ready; +{granted} credits, balance {balance.GetProperty("balance").GetInt64()}";
+                }
+            }
+            if (DateTime.UtcNow > deadline) throw new InvalidOperationException("the order was not provisioned within 60 s (see the provisioner's /v1/inbox)");
+            await Task.Delay(250, ct);
+        }
+    }
+
+    async Task<string> OrderWrittenBackAsync(CancellationToken ct)
+    {
+        var saleor = SaleorClientFactory.Create(new Uri($"{DevPorts.Loopback(ports.Saleor)}graphql/"));
+        var login = await saleor.ExecuteAsync<JsonElement>("TokenCreate", new { email = SaleorSimulator.AdminEmail, password = SaleorSimulator.AdminPassword }, ct);
+        var staff = saleor.WithToken(Must(login).GetProperty("tokenCreate").GetProperty("token").GetString());
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            var order = await staff.GetOrderAsync(_purchase!.OrderId, ct);
+            if (!order.IsSuccess) throw new InvalidOperationException(order.Error.Message);
+            var meta = order.Value.PrivateMetadataMap;
+            if (meta.GetValueOrDefault("cmp.provisioning") == "done")
+                return $"order #{order.Value.Number}: cmp.provisioning=done, cmp.instance_ids={meta.GetValueOrDefault("cmp.instance_ids")}, "
+                       + $"{order.Value.Lines.Sum(l => l.QuantityFulfilled)}/{order.Value.Lines.Sum(l => l.Quantity)} units fulfilled";
+            if (DateTime.UtcNow > deadline) throw new InvalidOperationException("the order was not tagged as provisioned in Saleor");
+            await Task.Delay(250, ct);
+        }
+    }
+
+    async Task<string> BuyerCreatesKeyAsync(CancellationToken ct)
+    {
+        var token = await TokenAsync(new() { ["grant_type"] = "password", ["client_id"] = "cmp-web", ["username"] = Buyer, ["password"] = "buyer" }, ct);
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(DevPorts.Loopback(ports.ControlPlane), $"/v1/instances/{_instance}/keys"))
+        {
+            Content = JsonContent.Create(new { name = "demo" }),
+        };
+        request.Headers.Authorization = new("Bearer", token);
+        using var response = await _http.SendAsync(request, ct);
+        var key = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"key creation refused: {key}");
+        _apiKey = key.GetProperty("key").GetString()!;
+        return $"key {key.GetProperty("prefix").GetString()}_… (shown once; stored hashed)";
+    }
+
+    async Task<HttpClient> ControlPlaneAsAdminAsync(CancellationToken ct)
+    {
+        var token = await TokenAsync(new() { ["grant_type"] = "client_credentials", ["client_id"] = "cmp-cli", ["client_secret"] = "cmp-cli-secret" }, ct);
+        var client = new HttpClient { BaseAddress = DevPorts.Loopback(ports.ControlPlane), Timeout = TimeSpan.FromSeconds(30) };
+        client.DefaultRequestHeaders.Authorization = new("Bearer", token);
+        return client;
     }
 
     static JsonElement Must(Cmp.Primitives.Result<JsonElement> result) =>

@@ -94,8 +94,15 @@ public sealed class DevStack : IAsyncDisposable
             ["ConnectionStrings__ControlPlane"] = Database("cmp_control_plane"),
             ["Http__runner__BaseAddress"] = DevPorts.Loopback(p.Runner).ToString(),
         }, "Bearer token: cmp-cli (platform-admin) or a tenant user", progress, ct);
+        progress("demo offerings (PUT /v1/offerings)");
+        using (var admin = new HttpClient { BaseAddress = DevPorts.Loopback(p.ControlPlane) })
+        {
+            admin.DefaultRequestHeaders.Authorization = new("Bearer", await AdminTokenAsync(ct));
+            await DemoOfferings.DeclareAsync(admin, ct);
+        }
         await StartService("provisioner", "Cmp.Provisioner", p.Provisioner, common, new()
         {
+            ["ConnectionStrings__Provisioner"] = Database("cmp_provisioner"),
             ["Http__control-plane__BaseAddress"] = DevPorts.Loopback(p.ControlPlane).ToString(),
             ["Saleor__ApiUrl"] = saleorApi,
             ["Saleor__AppToken"] = saleorToken,
@@ -106,6 +113,18 @@ public sealed class DevStack : IAsyncDisposable
             ["Http__runner__BaseAddress"] = DevPorts.Loopback(p.Runner).ToString(),
         }, "instance API key (Bearer cmp_…) or Keycloak token", progress, ct);
         await SavePidsAsync();
+    }
+
+    async Task<string> AdminTokenAsync(CancellationToken ct)
+    {
+        using var http = new HttpClient();
+        using var response = await http.PostAsync(Identity.TokenUrl, new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials", ["client_id"] = "cmp-cli", ["client_secret"] = "cmp-cli-secret",
+        }), ct);
+        response.EnsureSuccessStatusCode();
+        var body = await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<System.Text.Json.JsonElement>(response.Content, ct);
+        return body.GetProperty("access_token").GetString()!;
     }
 
     /// <summary>Runs the provisioner's own installer against the simulator, as an operator would against real Saleor,

@@ -13,11 +13,12 @@ public sealed class HttpDependencyCheck(IHttpClientFactory clients, string clien
             using var response = await clients.CreateClient(clientName).GetAsync(new Uri(path, UriKind.Relative), ct);
             return response.IsSuccessStatusCode
                 ? HealthCheckResult.Healthy()
-                : HealthCheckResult.Unhealthy($"{clientName} answered {(int)response.StatusCode} on {path}");
+                : new HealthCheckResult(context.Registration.FailureStatus, $"{clientName} answered {(int)response.StatusCode} on {path}");
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            return HealthCheckResult.Unhealthy($"{clientName} is unreachable: {e.GetType().Name}");
+            // The registration decides how bad this is (Degraded for dependencies a service can work without).
+            return new HealthCheckResult(context.Registration.FailureStatus, $"{clientName} is unreachable: {e.GetType().Name}");
         }
     }
 }

@@ -6,6 +6,19 @@ using Polly.Timeout;
 
 namespace Cmp.Hosting.Http;
 
+/// <summary>What a client may retry and what counts against its circuit breaker.</summary>
+/// <param name="MayRetry">Whether a request whose attempt ended so may be sent again.</param>
+/// <param name="IsOutage">Whether an outcome says the dependency itself is unwell (counted by the breaker).</param>
+public sealed record ResiliencePolicy(
+    Func<HttpRequestMessage, Outcome<HttpResponseMessage>, bool> MayRetry,
+    Func<Outcome<HttpResponseMessage>, bool> IsOutage)
+{
+    /// <summary>Transient failures of idempotent requests are retried; outages open the circuit.</summary>
+    public static readonly ResiliencePolicy Default = new(
+        (request, outcome) => ResiliencePipelines.IsTransient(outcome) && ResiliencePipelines.IsIdempotent(request),
+        ResiliencePipelines.IsOutage);
+}
+
 /// <summary>
 /// The default pipeline for outbound HTTP, outer to inner: total timeout, retry (idempotent requests only,
 /// exponential backoff with jitter, honouring Retry-After), circuit breaker, per-attempt timeout.
@@ -13,8 +26,10 @@ namespace Cmp.Hosting.Http;
 /// </summary>
 public static class ResiliencePipelines
 {
-    public static ResiliencePipeline<HttpResponseMessage> Create(string name, HttpResilienceOptions o) =>
-        new ResiliencePipelineBuilder<HttpResponseMessage> { Name = name }
+    public static ResiliencePipeline<HttpResponseMessage> Create(string name, HttpResilienceOptions o, ResiliencePolicy? policy = null)
+    {
+        policy ??= ResiliencePolicy.Default;
+        return new ResiliencePipelineBuilder<HttpResponseMessage> { Name = name }
             .AddTimeout(o.TotalTimeout)
             .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
@@ -22,7 +37,8 @@ public static class ResiliencePipelines
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = o.BaseDelay,
-                ShouldHandle = a => ValueTask.FromResult(o.MaxRetries > 0 && IsTransient(a.Outcome) && MayRetry(a.Context)),
+                ShouldHandle = a => ValueTask.FromResult(o.MaxRetries > 0
+                    && a.Context.Properties.TryGetValue(ResilienceHandler.RequestKey, out var request) && policy.MayRetry(request, a.Outcome)),
                 DelayGenerator = a => ValueTask.FromResult(RetryAfter(a.Outcome.Result)),
             })
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
@@ -31,10 +47,11 @@ public static class ResiliencePipelines
                 MinimumThroughput = o.MinimumThroughput,
                 SamplingDuration = o.SamplingDuration,
                 BreakDuration = o.BreakDuration,
-                ShouldHandle = a => ValueTask.FromResult(IsOutage(a.Outcome)),
+                ShouldHandle = a => ValueTask.FromResult(policy.IsOutage(a.Outcome)),
             })
             .AddTimeout(o.AttemptTimeout)
             .Build();
+    }
 
     public static bool IsTransient(Outcome<HttpResponseMessage> outcome) =>
         outcome.Exception is HttpRequestException or TimeoutRejectedException
@@ -51,9 +68,8 @@ public static class ResiliencePipelines
         || outcome.Result is { StatusCode: HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout };
 
     /// <summary>Retrying a non-idempotent POST could do the work twice; only retry what is safe to repeat.</summary>
-    static bool MayRetry(ResilienceContext context)
+    public static bool IsIdempotent(HttpRequestMessage request)
     {
-        if (!context.Properties.TryGetValue(ResilienceHandler.RequestKey, out var request)) return false;
         var m = request.Method;
         return m == HttpMethod.Get || m == HttpMethod.Head || m == HttpMethod.Options || m == HttpMethod.Put
             || m == HttpMethod.Delete || m == HttpMethod.Trace || request.Headers.Contains("Idempotency-Key")

@@ -75,7 +75,7 @@ public static class RunnerExtensions
                 MaxResponseDrainSize = 0,
             })
             .AddHttpMessageHandler(() => new CorrelationIdHandler())
-            .AddHttpMessageHandler(sp => new LangflowResilienceHandler(sp.GetRequiredKeyedService<ResiliencePipeline<HttpResponseMessage>>(LangflowClient)))
+            .AddHttpMessageHandler(sp => new ResilienceHandler(sp.GetRequiredKeyedService<ResiliencePipeline<HttpResponseMessage>>(LangflowClient)))
             .AddHttpMessageHandler<LangflowApiKeyHandler>();
         services.AddSingleton<ILangflowClient, Infrastructure.Langflow.LangflowClient>();
     }

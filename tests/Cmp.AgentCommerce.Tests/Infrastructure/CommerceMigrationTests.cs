@@ -2,6 +2,7 @@ using Cmp.AgentCommerce.Tests.Harness;
 using Cmp.Data;
 using Cmp.Gateway.Infrastructure.Commerce;
 using Microsoft.EntityFrameworkCore;
+using Cmp.Testing.Postgres;
 using Npgsql;
 
 namespace Cmp.AgentCommerce.Tests.Infrastructure;
@@ -32,56 +33,8 @@ public sealed class CommerceMigrationTests(CommerceWorld world)
     }
 
     [Fact]
-    public async Task Replicas_migrating_at_once_do_not_collide()
-    {
-        var cs = await world.Postgres.CreateDatabaseAsync("cm_race");
-        await Task.WhenAll(Enumerable.Range(0, 4).Select(async _ => { await using var db = Context(cs); await db.MigrateLockedAsync(); }));
-        await using var check = Context(cs);
-        (await check.Database.GetAppliedMigrationsAsync()).Should().Equal(check.Database.GetMigrations());
-    }
+    public Task Replicas_migrating_at_once_do_not_collide() => MigrationChecks.ConcurrentReplicasAsync(world.Postgres, Context);
 
     [Fact]
-    public async Task The_migrated_schema_matches_the_model()
-    {
-        var migrated = await world.Postgres.CreateDatabaseAsync("cm_drift_a");
-        var created = await world.Postgres.CreateDatabaseAsync("cm_drift_b");
-        await using (var a = Context(migrated)) await a.MigrateLockedAsync();
-        await using (var b = Context(created)) await b.Database.EnsureCreatedAsync();
-        var fromMigrations = await Facts(migrated);
-        var fromModel = await Facts(created);
-        fromMigrations.Except(fromModel).Should().BeEmpty("a migration creates something the model does not declare");
-        fromModel.Except(fromMigrations).Should().BeEmpty("the model declares something no migration creates (write a migration)");
-        fromModel.Should().Contain(f => f.StartsWith("index payment_attempts", StringComparison.Ordinal) && f.Contains("succeeded", StringComparison.Ordinal),
-            "the facts are read at all (the one-success partial index)");
-    }
-
-    static async Task<HashSet<string>> Facts(string cs)
-    {
-        var facts = new HashSet<string>();
-        await using var c = new NpgsqlConnection(cs);
-        await c.OpenAsync();
-        foreach (var sql in new[]
-        {
-            """
-            SELECT 'column ' || table_name || '.' || column_name || ' ' || data_type || coalesce('(' || character_maximum_length || ')', '')
-                   || ' null=' || is_nullable || ' default=' || coalesce(column_default, '-') || ' identity=' || is_identity
-            FROM information_schema.columns WHERE table_schema = 'commerce' AND table_name NOT LIKE '__EFMigrationsHistory%'
-            """,
-            """
-            SELECT 'index ' || tablename || ' ' || regexp_replace(indexdef, '^CREATE (UNIQUE )?INDEX \S+ ', 'CREATE \1INDEX ')
-            FROM pg_indexes WHERE schemaname = 'commerce' AND tablename NOT LIKE '__EFMigrationsHistory%'
-            """,
-            """
-            SELECT 'constraint ' || rel.relname || ' ' || con.conname || ' ' || pg_get_constraintdef(con.oid)
-            FROM pg_constraint con JOIN pg_class rel ON rel.oid = con.conrelid JOIN pg_namespace n ON n.oid = rel.relnamespace
-            WHERE n.nspname = 'commerce' AND rel.relname NOT LIKE '__EFMigrationsHistory%'
-            """,
-        })
-        {
-            await using var cmd = new NpgsqlCommand(sql, c);
-            await using var r = await cmd.ExecuteReaderAsync();
-            while (await r.ReadAsync()) facts.Add(r.GetString(0));
-        }
-        return facts;
-    }
+    public Task The_migrated_schema_matches_the_model() => MigrationChecks.SchemaMatchesModelAsync(world.Postgres, Context);
 }

@@ -150,7 +150,7 @@ public sealed class SaleorClientIntegrationTests(SaleorSimulatorFixture fixture)
         resilience.BreakDuration = TimeSpan.FromSeconds(30);
         var counter = new CountingHandler();
         var client = SaleorShop.Client(_sim, null, counter, resilience);
-        await _sim.GraphQLFaultAsync(status: 500, count: 10, operationName: "ShopInfo");
+        await _sim.GraphQLFaultAsync(status: 503, count: 10, operationName: "ShopInfo");
 
         var results = new List<Result<JsonElement>>();
         for (var i = 0; i < 4; i++) results.Add(await client.ExecuteAsync<JsonElement>("ShopInfo"));

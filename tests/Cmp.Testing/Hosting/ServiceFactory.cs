@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Hosting;
 
 namespace Cmp.Testing.Hosting;
 
@@ -13,12 +14,28 @@ public sealed class ServiceFactory<TEntryPoint>(IReadOnlyDictionary<string, stri
     /// <summary>The service's base URL once <see cref="Start"/> returned.</summary>
     public Uri Url { get; private set; } = null!;
 
-    public Uri Start()
+    /// <summary>Starts on <paramref name="port"/> (0: any free port).</summary>
+    public Uri Start(int port = 0)
     {
-        UseKestrel(0);
+        UseKestrel(port);
         StartServer();
         Url = ClientOptions.BaseAddress;
         return Url;
+    }
+
+    /// <summary>
+    /// The service's project folder is its content root (where appsettings.json lives). Test projects learn it from
+    /// attributes Mvc.Testing generates; other hosts (benchmarks) find it here, by the project file's name.
+    /// </summary>
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        var name = typeof(TEntryPoint).Assembly.GetName().Name;
+        var services = Path.Combine(RepoPaths.Root, "services");
+        var project = Directory.Exists(services)
+            ? Directory.GetFiles(services, name + ".csproj", SearchOption.AllDirectories).FirstOrDefault()
+            : null;
+        if (project is not null) builder.UseContentRoot(Path.GetDirectoryName(project)!);
+        return base.CreateHost(builder);
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -62,6 +62,13 @@ public sealed class SaleorSimulator : IAsyncDisposable
             ["status"] = status, ["count"] = count, ["operationName"] = operationName, ["delayMs"] = delayMs,
         }.Where(kv => kv.Value is not null).ToDictionary());
 
+    /// <summary>A fault for the next matching webhook deliveries, e.g. <c>new { kind = "duplicate", copies = 4, @event = "order_fully_paid" }</c>
+    /// or <c>hold</c>/<c>delay</c>/<c>drop</c> (see the simulator's README).</summary>
+    public Task DeliveryFaultAsync(object rule) => PostAsync("/_sim/faults/deliveries", rule);
+
+    /// <summary>Sends held deliveries: "reverse" (newest first) or "fifo", one after another.</summary>
+    public Task ReleaseHeldAsync(string order = "reverse") => PostAsync("/_sim/deliveries/release", new { order });
+
     public async Task ClearFaultsAsync() => (await _http.DeleteAsync("/_sim/faults")).EnsureSuccessStatusCode();
 
     public async Task ResetAsync() => await PostAsync("/_sim/reset", new { });

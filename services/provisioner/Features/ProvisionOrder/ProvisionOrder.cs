@@ -90,12 +90,14 @@ public sealed class ProvisionOrder(IControlPlaneClient controlPlane, ISaleorClie
             [SaleorWriteBack.Keys.Credits] = credits.ToString(CultureInfo.InvariantCulture),
         };
         if (plan.Skipped.Count > 0) tags[SaleorWriteBack.Keys.Skipped] = string.Join("; ", plan.Skipped.Select(s => $"{s.LineId}: {s.Reason}"));
-        var tagged = await writeBack.TagAsync(orderId, tags, ct);
-        if (!tagged.IsSuccess) return tagged.Error;
-        if (!options.Value.FulfilDigitalLines) return Unit.Value;
-        var delivered = plan.Agents.Select(a => a.LineId).Concat(plan.Credits.Select(c => c.LineId)).ToHashSet();
-        var fulfilled = await writeBack.FulfilDigitalLinesAsync(orderId, delivered, ct);
-        return fulfilled.IsSuccess ? Unit.Value : fulfilled.Error;
+        if (options.Value.FulfilDigitalLines)
+        {
+            var delivered = plan.Agents.Select(a => a.LineId).Concat(plan.Credits.Select(c => c.LineId)).ToHashSet();
+            var fulfilled = await writeBack.FulfilDigitalLinesAsync(orderId, delivered, ct);
+            if (!fulfilled.IsSuccess) return fulfilled.Error;
+        }
+        // Last: "cmp.provisioning = done" in Saleor means everything above has happened.
+        return await writeBack.TagAsync(orderId, tags, ct);
     }
 
     static string Summary(ProvisioningPlan plan, List<Guid> instances, long credits)

@@ -1,8 +1,6 @@
 using System.Net;
 using Cmp.Hosting.Http;
 using Polly;
-using Polly.CircuitBreaker;
-using Polly.Retry;
 using Polly.Timeout;
 
 namespace Cmp.Runner.Infrastructure.Langflow;
@@ -21,30 +19,11 @@ namespace Cmp.Runner.Infrastructure.Langflow;
 /// </summary>
 public static class LangflowResilience
 {
-    internal static readonly ResiliencePropertyKey<HttpRequestMessage> RequestKey = new("cmp.langflow.request");
+    public static readonly ResiliencePolicy Policy = new(MayRetry, IsUnavailable);
 
-    public static ResiliencePipeline<HttpResponseMessage> Create(string name, HttpResilienceOptions o) =>
-        new ResiliencePipelineBuilder<HttpResponseMessage> { Name = name }
-            .AddTimeout(o.TotalTimeout)
-            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
-            {
-                MaxRetryAttempts = Math.Max(o.MaxRetries, 1),
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = o.BaseDelay,
-                ShouldHandle = a => ValueTask.FromResult(o.MaxRetries > 0
-                    && a.Context.Properties.TryGetValue(RequestKey, out var request) && MayRetry(request.Method, a.Outcome)),
-            })
-            .AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
-            {
-                FailureRatio = o.FailureRatio,
-                MinimumThroughput = o.MinimumThroughput,
-                SamplingDuration = o.SamplingDuration,
-                BreakDuration = o.BreakDuration,
-                ShouldHandle = a => ValueTask.FromResult(IsUnavailable(a.Outcome)),
-            })
-            .AddTimeout(o.AttemptTimeout)
-            .Build();
+    public static ResiliencePipeline<HttpResponseMessage> Create(string name, HttpResilienceOptions o) => ResiliencePipelines.Create(name, o, Policy);
+
+    static bool MayRetry(HttpRequestMessage request, Outcome<HttpResponseMessage> outcome) => MayRetry(request.Method, outcome);
 
     /// <summary>Whether an attempt with this outcome may be repeated.</summary>
     public static bool MayRetry(HttpMethod method, Outcome<HttpResponseMessage> outcome)
@@ -72,26 +51,4 @@ public static class LangflowResilience
     public static bool IsUnavailable(Outcome<HttpResponseMessage> outcome) =>
         outcome.Exception is HttpRequestException or TimeoutRejectedException
         || outcome.Result is { StatusCode: HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout };
-}
-
-/// <summary>Runs each Langflow request through the pipeline (one pipeline per client, so breaker state survives handler rotation).</summary>
-public sealed class LangflowResilienceHandler(ResiliencePipeline<HttpResponseMessage> pipeline) : DelegatingHandler
-{
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
-    {
-        var context = ResilienceContextPool.Shared.Get(ct);
-        context.Properties.Set(LangflowResilience.RequestKey, request);
-        try
-        {
-            return await pipeline.ExecuteAsync(
-                static (c, s) => new ValueTask<HttpResponseMessage>(s.Self.SendInner(s.Request, c.CancellationToken)),
-                context, (Self: this, Request: request));
-        }
-        finally
-        {
-            ResilienceContextPool.Shared.Return(context);
-        }
-    }
-
-    Task<HttpResponseMessage> SendInner(HttpRequestMessage request, CancellationToken ct) => base.SendAsync(request, ct);
 }

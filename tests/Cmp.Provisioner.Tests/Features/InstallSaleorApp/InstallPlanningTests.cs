@@ -103,7 +103,8 @@ public sealed class InstallPlanningTests
             ("CSA-BASIC", new Money(1999, "USD")), ("CSA-PRO", new Money(4999, "USD")), ("KBA-BASIC", new Money(2999, "USD")), ("KBA-PRO", new Money(7999, "USD")),
             ("CREDITS-100", new Money(1000, "USD")), ("CREDITS-500", new Money(4000, "USD")), ("CMP-MUG", new Money(1250, "USD")), ("CMP-HOODIE", new Money(4500, "USD")));
         demo.Products.Where(p => p.Kind == ProductKind.Agent).Should().HaveCount(4)
-            .And.OnlyContain(p => p.Metadata.ContainsKey(CatalogMetadata.FlowTemplate) && p.Metadata.ContainsKey(CatalogMetadata.Credits) && p.Metadata.ContainsKey(CatalogMetadata.CreditsPerRun));
+            .And.OnlyContain(p => p.Metadata.ContainsKey(CatalogMetadata.FlowTemplate) && p.Metadata.ContainsKey(CatalogMetadata.CreditsPerRun))
+            .And.OnlyContain(p => !p.Metadata.ContainsKey(CatalogMetadata.Credits), "demo plans include no credits: buyers add a credit pack");
         demo.Products.Where(p => p.Kind == ProductKind.Credits).Should().OnlyContain(p => p.Metadata.ContainsKey(CatalogMetadata.Credits));
         demo.Products.Should().OnlyContain(p => p.Metadata[CatalogMetadata.AcpEnableSearch] == "true" && p.Metadata[CatalogMetadata.AcpEnableCheckout] == "true");
         demo.Products.Where(p => p.Kind == ProductKind.Physical).Should().HaveCount(2).And.OnlyContain(p => p.Shippable && p.Weight != null);

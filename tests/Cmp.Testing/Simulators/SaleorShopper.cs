@@ -1,27 +1,33 @@
 using System.Globalization;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Cmp.Hosting.Http;
 using Cmp.Saleor.Client;
-using Cmp.Testing.Simulators;
 
-namespace Cmp.Testing.Platform;
+namespace Cmp.Testing.Simulators;
 
 /// <summary>
 /// A buyer (and the PSP app that charges them) shopping in Saleor through its GraphQL API, the way a storefront does:
 /// checkoutCreate → email and billing address → transactionCreate → checkoutComplete. Uses CMP's own operation
 /// documents, so they are exercised too.
 /// </summary>
-public sealed class SaleorShopper(SaleorSimulator saleor, string channel = "default-channel")
+public sealed class SaleorShopper(Uri saleorUrl, string channel = "default-channel")
 {
-    readonly ISaleorClient _anonymous = SaleorClientFactory.Create(saleor.ApiUrl, null, new HttpResilienceOptions { BaseDelay = TimeSpan.FromMilliseconds(10) });
+    readonly Uri _api = new(saleorUrl, "/graphql/");
+    readonly ISaleorClient _anonymous = SaleorClientFactory.Create(new Uri(saleorUrl, "/graphql/"), null, new HttpResilienceOptions { BaseDelay = TimeSpan.FromMilliseconds(10) });
     ISaleorClient? _psp;
 
-    /// <summary>Buys the lines and pays in full; returns the order id.</summary>
-    public async Task<string> PurchaseAsync(string email, params (string Sku, int Quantity)[] lines)
+    public SaleorShopper(SaleorSimulator saleor, string channel = "default-channel") : this(saleor.Url, channel) { }
+
+    /// <summary>What a completed purchase left behind: the order, the PSP transaction that paid it, the amount.</summary>
+    public sealed record Purchase(string OrderId, string TransactionId, decimal Total);
+
+    /// <summary>Buys the lines and pays in full.</summary>
+    public async Task<Purchase> PurchaseAsync(string email, params (string Sku, int Quantity)[] lines)
     {
         var checkout = await CheckoutAsync(email, lines);
-        await PayAsync(checkout.Id, checkout.Total);
-        return await CompleteAsync(checkout.Id);
+        var transaction = await PayAsync(checkout.Id, checkout.Total);
+        return new Purchase(await CompleteAsync(checkout.Id), transaction, checkout.Total);
     }
 
     public async Task<(string Id, decimal Total)> CheckoutAsync(string email, params (string Sku, int Quantity)[] lines)
@@ -33,17 +39,24 @@ public sealed class SaleorShopper(SaleorSimulator saleor, string channel = "defa
         var billed = Ok(await _anonymous.ExecuteAsync<JsonElement>("CheckoutBillingAddressUpdate", new
         {
             id,
-            address = new { firstName = "Buyer", lastName = "Example", streetAddress1 = "1 Main St", city = "New York", postalCode = "10001", country = "US", countryArea = "NY" },
+            address = Address,
         }), "checkoutBillingAddressUpdate");
-        var total = billed.GetProperty("checkout").GetProperty("totalPrice").GetProperty("gross").GetProperty("amount").GetDecimal();
-        return (id, total);
+        var current = billed.GetProperty("checkout");
+        if (current.GetProperty("isShippingRequired").GetBoolean())
+        {
+            // Physical goods: ship to the same address with the first shipping method Saleor offers.
+            var shipped = Ok(await _anonymous.ExecuteAsync<JsonElement>("CheckoutShippingAddressUpdate", new { id, address = Address }), "checkoutShippingAddressUpdate");
+            var method = shipped.GetProperty("checkout").GetProperty("shippingMethods").EnumerateArray().First(m => m.GetProperty("active").GetBoolean());
+            current = Ok(await _anonymous.ExecuteAsync<JsonElement>("CheckoutDeliveryMethodUpdate", new { id, deliveryMethodId = method.GetProperty("id").GetString() }),
+                "checkoutDeliveryMethodUpdate").GetProperty("checkout");
+        }
+        return (id, current.GetProperty("totalPrice").GetProperty("gross").GetProperty("amount").GetDecimal());
     }
 
     /// <summary>Records a charge of <paramref name="amount"/> on a checkout or an order, as a payment app does.</summary>
     public async Task<string> PayAsync(string checkoutOrOrderId, decimal amount)
     {
-        _psp ??= SaleorClientFactory.Create(saleor.ApiUrl, (await saleor.CreateAppAsync("test-psp", "HANDLE_PAYMENTS")).Token,
-            new HttpResilienceOptions { BaseDelay = TimeSpan.FromMilliseconds(10) });
+        _psp ??= SaleorClientFactory.Create(_api, await PspTokenAsync(), new HttpResilienceOptions { BaseDelay = TimeSpan.FromMilliseconds(10) });
         var psp = $"psp_{Guid.NewGuid():N}";
         var r = Ok(await _psp.ExecuteAsync<JsonElement>("TransactionCreate", new
         {
@@ -75,6 +88,20 @@ public sealed class SaleorShopper(SaleorSimulator saleor, string channel = "defa
             id = transactionId, type = "REFUND_SUCCESS", amount = amount.ToString(CultureInfo.InvariantCulture), pspReference = $"refund_{Guid.NewGuid():N}",
         }), "transactionEventReport");
     }
+
+    /// <summary>A payment app's token (the simulator's test shortcut for appCreate with HANDLE_PAYMENTS).</summary>
+    async Task<string> PspTokenAsync()
+    {
+        using var http = new HttpClient { BaseAddress = saleorUrl };
+        using var r = await http.PostAsJsonAsync("/_sim/apps", new { name = "test-psp", permissions = new[] { "HANDLE_PAYMENTS" } });
+        r.EnsureSuccessStatusCode();
+        return (await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
+    }
+
+    static readonly object Address = new
+    {
+        firstName = "Buyer", lastName = "Example", streetAddress1 = "1 Main St", city = "New York", postalCode = "10001", country = "US", countryArea = "NY",
+    };
 
     async Task<string> VariantIdAsync(string sku)
     {

@@ -1,10 +1,21 @@
 using Cmp.ControlPlane.Contracts;
 
-namespace Cmp.Testing.Platform;
+namespace Cmp.Testing;
 
-/// <summary>The control-plane offerings that match Saleor's demo catalog (services/provisioner/…/demo-catalog.json).</summary>
+/// <summary>The control-plane offerings that match Saleor's demo catalog (services/provisioner/…/demo-catalog.json):
+/// agent plans (no credits included; each run costs credits) and credit packs.</summary>
 public static class DemoOfferings
 {
+    /// <summary>Creates or replaces every demo offering through the control plane's admin API (idempotent).</summary>
+    public static async Task DeclareAsync(HttpClient admin, CancellationToken ct = default)
+    {
+        foreach (var (sku, spec) in All)
+        {
+            using var r = await System.Net.Http.Json.HttpClientJsonExtensions.PutAsJsonAsync(admin, $"/v1/offerings/{sku}", spec, Cmp.Hosting.CmpDefaults.Json, ct);
+            if (!r.IsSuccessStatusCode) throw new InvalidOperationException($"offering {sku}: {(int)r.StatusCode} {await r.Content.ReadAsStringAsync(ct)}");
+        }
+    }
+
     public static readonly IReadOnlyDictionary<string, OfferingSpec> All = new Dictionary<string, OfferingSpec>
     {
         ["CSA-BASIC"] = new("agent", "Customer Support Agent Basic", 1999, "USD", "customer-support-agent", CreditsPerRun: 1),

@@ -1,0 +1,3 @@
+using Cmp.Testing.Postgres;
+
+[assembly: AssemblyFixture(typeof(PostgresFixture))]
