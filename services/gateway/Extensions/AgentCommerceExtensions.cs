@@ -5,6 +5,7 @@ using Cmp.Gateway.Features.Acp.Auth;
 using Cmp.Gateway.Features.Acp.Checkout;
 using Cmp.Gateway.Features.Acp.Idempotency;
 using Cmp.Gateway.Features.Acp.OrderEvents;
+using Cmp.Gateway.Features.Feed;
 using Cmp.Gateway.Features.Mcp;
 using Cmp.Gateway.Features.Payments;
 using Cmp.Gateway.Features.Payments.Stripe;
@@ -84,6 +85,10 @@ public static class AgentCommerceExtensions
         }
         services.AddSingleton<PaymentProviders>();
 
+        services.AddValidatedOptions<FeedOptions>(config, FeedOptions.Section);
+        services.AddSingleton<CatalogReader>();
+        services.AddSingleton<FeedService>();
+
         services.AddHostedService<OrderEventWorker>();
         services.AddHostedService<OrderStatusWatcher>();
         services.AddHttpClient(OrderEventWorker.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(15))
@@ -97,6 +102,7 @@ public static class AgentCommerceExtensions
         var acp = app.Services.GetRequiredService<IOptions<AcpOptions>>().Value;
         var payments = app.Services.GetRequiredService<IOptions<PaymentOptions>>().Value;
         app.MapAcpApi(acp, payments);
+        app.MapFeedApi(acp);
         return app;
     }
 }

@@ -64,6 +64,8 @@ public sealed class AcpEndpointFilter(AcpSurface api) : IEndpointFilter
         var supported = options.Versions();
         var newestFirst = supported.Reverse().Select(v => v.ToWire()).ToArray();
         var rawVersion = http.Request.Headers[AcpVersions.Header].ToString();
+        // Feeds are fetched by plain crawlers too: without API-Version they answer in the newest version.
+        if (api == AcpSurface.Feed && string.IsNullOrWhiteSpace(rawVersion)) rawVersion = supported[^1].ToWire();
         if (string.IsNullOrWhiteSpace(rawVersion))
             return new AcpError(400, AcpError.InvalidRequest, "missing_api_version", AcpTexts.Get(locale, "err.missing_version"))
                 { SupportedVersions = newestFirst }.ToResponse();
@@ -136,8 +138,14 @@ public sealed class AcpEndpointFilter(AcpSurface api) : IEndpointFilter
         AcpResponse response;
         try
         {
-            response = await next(context) as AcpResponse
-                ?? throw new InvalidOperationException($"ACP handler of {http.Request.Path} did not return an AcpResponse.");
+            var result = await next(context);
+            if (result is not AcpResponse acpResponse)
+            {
+                // Feeds stream files; they are GETs, so nothing is stored for idempotency.
+                if (api == AcpSurface.Feed && owned is null) return result;
+                throw new InvalidOperationException($"ACP handler of {http.Request.Path} did not return an AcpResponse.");
+            }
+            response = acpResponse;
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
         {
