@@ -7,6 +7,7 @@ using Cmp.Gateway.Features.Acp.Idempotency;
 using Cmp.Gateway.Features.Acp.OrderEvents;
 using Cmp.Gateway.Features.Feed;
 using Cmp.Gateway.Features.Mcp;
+using Cmp.Gateway.Features.Mcp.Tools;
 using Cmp.Gateway.Features.Payments;
 using Cmp.Gateway.Features.Payments.Stripe;
 using Cmp.Gateway.Features.Payments.TestPsp;
@@ -89,12 +90,36 @@ public static class AgentCommerceExtensions
         services.AddSingleton<CatalogReader>();
         services.AddSingleton<FeedService>();
 
+        services.AddHttpContextAccessor();
+        services.AddScoped<McpContext>();
+        services.AddSingleton<McpSessions>().AddHostedService(sp => sp.GetRequiredService<McpSessions>());
+        services.AddSingleton<McpEndpoint>();
+        services.AddMcpServer(o =>
+            {
+                o.ServerInfo = new ModelContextProtocol.Protocol.Implementation { Name = "cmp-gateway", Title = "CMP agent commerce", Version = "1.0.0" };
+                o.ServerInstructions = "Shop CMP's catalog of AI agents and credits for the signed-in buyer: search_catalog, get_product, "
+                    + "create_checkout, update_checkout, complete_checkout (needs a delegated payment token and an idempotency_key), "
+                    + "then list_my_agents, run_agent and get_credit_balance. Amounts are integer minor units (cents).";
+            })
+            .WithTools<CatalogTools>(McpJson)
+            .WithTools<CheckoutTools>(McpJson)
+            .WithTools<AccountTools>(McpJson)
+            .WithTools<RunTools>(McpJson);
+
         services.AddHostedService<OrderEventWorker>();
         services.AddHostedService<OrderStatusWatcher>();
         services.AddHttpClient(OrderEventWorker.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(15))
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, ConnectTimeout = TimeSpan.FromSeconds(5) });
         return builder;
     }
+
+    /// <summary>Tool arguments and results in snake_case, like the rest of CMP's APIs. Nulls are written: the output
+    /// schemas list every property as required (nullable where it may be absent), and clients validate against them.</summary>
+    static readonly System.Text.Json.JsonSerializerOptions McpJson = new(ModelContextProtocol.McpJsonUtilities.DefaultOptions)
+    {
+        PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never,
+    };
 
     public static WebApplication MapAgentCommerce(this WebApplication app)
     {
@@ -103,6 +128,8 @@ public static class AgentCommerceExtensions
         var payments = app.Services.GetRequiredService<IOptions<PaymentOptions>>().Value;
         app.MapAcpApi(acp, payments);
         app.MapFeedApi(acp);
+        var mcp = app.Services.GetRequiredService<IOptions<McpOptions>>().Value;
+        if (mcp.Enabled) app.MapMcpApi(mcp);
         return app;
     }
 }

@@ -29,6 +29,10 @@ public sealed class SaleorStaff(ISaleorClient staff)
         }));
     }
 
+    /// <summary>The e-mail an order was placed under (it names the tenant an agent plan is provisioned to).</summary>
+    public async Task<string?> OrderEmailAsync(string orderId) =>
+        Ok(await staff.ExecuteAsync<JsonElement>("Order", new { id = orderId })).GetProperty("order").GetProperty("userEmail").GetString();
+
     /// <summary>Fulfils every line of an order from the CMP warehouse (as the provisioner does for digital lines).</summary>
     public async Task FulfilAsync(string orderId)
     {

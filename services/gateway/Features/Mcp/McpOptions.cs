@@ -13,7 +13,7 @@ public sealed class McpOptions
     public string Path { get; set; } = "/mcp";
 
     /// <summary>A session nobody used for this long is closed.</summary>
-    [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(30);
 
     /// <summary>Sessions held in memory at most (per replica); the oldest idle one is closed beyond it.</summary>

@@ -13,6 +13,12 @@ public sealed class SessionStore(IDbContextFactory<CommerceDbContext> dbs, TimeP
         return await db.Sessions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id && s.Owner == owner, ct);
     }
 
+    public async Task<CheckoutSessionRow?> FindByOrderAsync(string orderId, string owner, CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return await db.Sessions.AsNoTracking().FirstOrDefaultAsync(s => s.OrderId == orderId && s.Owner == owner, ct);
+    }
+
     public async Task InsertAsync(CheckoutSessionRow row, CancellationToken ct)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
