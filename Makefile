@@ -1,7 +1,7 @@
 # CMP — the two commands a newcomer needs are `make demo` and `make test`. See README.md.
 SHELL := /bin/bash
 DOTNET ?= dotnet
-SIMULATORS := $(wildcard tests/simulators/*/package-lock.json)
+SIMULATORS := $(wildcard tests/simulators/*/package-lock.json) tests/mcp-client/package-lock.json
 
 .PHONY: help deps build test test-dotnet test-node dev demo bench clean
 
