@@ -37,7 +37,14 @@ for (var i = 0; i < orders; i++)
     await stack.Shopper.PayAsync(checkout.Id, checkout.Total);
     var clock = Stopwatch.StartNew();
     var order = await stack.Shopper.CompleteAsync(checkout.Id);
-    while (!await ReadyAsync(order)) await Task.Delay(5);
+    while (!await ReadyAsync(order))
+    {
+        if (clock.Elapsed > TimeSpan.FromSeconds(30)) throw new TimeoutException($"order {i} ({order}) not Ready after 30 s; deliveries: " +
+            string.Join("; ", (await stack.Saleor.DeliveriesAsync("order_fully_paid")).TakeLast(3).Select(d => d.GetProperty("state") + " " + d.GetProperty("attempts"))) +
+            "; inbox: " + string.Join("; ", (await InboxAsync()).Take(1)) +
+            "; instances: " + await admin.GetStringAsync($"v1/instances?order_id={Uri.EscapeDataString(order)}"));
+        await Task.Delay(5);
+    }
     toReady.Add(clock.Elapsed);
     if (i < 3 || i % 10 == 0) Console.WriteLine($"  order {i}: bought in {buying.Elapsed.TotalMilliseconds - clock.Elapsed.TotalMilliseconds:F0} ms, Ready after {clock.Elapsed.TotalMilliseconds:F0} ms");
 }
@@ -120,6 +127,14 @@ async Task<bool> ReadyAsync(string orderId)
     }
     var instances = await admin.GetFromJsonAsync<JsonElement>($"v1/instances?order_id={Uri.EscapeDataString(orderId)}");
     return instances.GetArrayLength() == 1 && instances[0].GetProperty("status").GetString() == "Ready";
+}
+
+async Task<List<string>> InboxAsync()
+{
+    using var p = new HttpClient { BaseAddress = stack.ProvisionerUrl };
+    p.DefaultRequestHeaders.Authorization = admin.DefaultRequestHeaders.Authorization;
+    var page = await p.GetFromJsonAsync<JsonElement>("/v1/inbox?limit=5");
+    return page.GetProperty("items").EnumerateArray().Select(m => m.ToString()).ToList();
 }
 
 async Task<int> PendingAsync()

@@ -12,8 +12,10 @@ public sealed class Program
         builder.AddGateway();
 
         var app = builder.Build();
+        app.UseGatewayEdge();
         app.UseCmpDefaults();
         app.MapAgentCommerce();
+        app.MapGatewayApis();
         await app.RunAsync();
     }
 }

@@ -31,8 +31,7 @@ public sealed class DemoScenario(DevPorts ports)
             ("Saleor's ORDER_FULLY_PAID webhook is provisioned: a Ready agent and 1000 credits", OrderProvisionedAsync),
             ("Saleor's order shows what was delivered (metadata, fulfilment)", OrderWrittenBackAsync),
             ("Buyer creates an API key for the new agent", BuyerCreatesKeyAsync),
-            ("The agent runs through the gateway and credits are charged", _ => throw new DemoStopsHereException(
-                "metered runs through the gateway (issue #5) have not landed yet")),
+            ("The agent runs through the gateway and credits are charged", AgentRunsAsync),
         };
         var n = 0;
         foreach (var (title, run) in steps)
@@ -192,6 +191,27 @@ public sealed class DemoScenario(DevPorts ports)
         if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"key creation refused: {key}");
         _apiKey = key.GetProperty("key").GetString()!;
         return $"key {key.GetProperty("prefix").GetString()}_… (shown once; stored hashed)";
+    }
+
+    /// <summary>A metered run with the buyer's API key: the gateway reserves, runs through the runner, commits the cost.</summary>
+    async Task<string> AgentRunsAsync(CancellationToken ct)
+    {
+        using var admin = await ControlPlaneAsAdminAsync(ct);
+        var before = (await admin.GetFromJsonAsync<JsonElement>($"v1/tenants/{_tenant}/credits", ct)).GetProperty("balance").GetInt64();
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(DevPorts.Loopback(ports.Gateway), "/v1/runs"))
+        {
+            Content = JsonContent.Create(new { instance_id = _instance, input = "Hello! Where is my order?" }),
+        };
+        request.Headers.Authorization = new("Bearer", _apiKey);
+        using var response = await _http.SendAsync(request, ct);
+        var run = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"the gateway refused the run: {run}");
+        var usage = run.GetProperty("usage");
+        var after = (await admin.GetFromJsonAsync<JsonElement>($"v1/tenants/{_tenant}/credits", ct)).GetProperty("balance").GetInt64();
+        if (before - after != usage.GetProperty("credits_charged").GetInt64())
+            throw new InvalidOperationException($"the ledger moved by {before - after} credits, the run says {usage.GetProperty("credits_charged").GetInt64()}");
+        return $"reply \"{run.GetProperty("output").GetString()}\" in {run.GetProperty("latency_ms").GetInt64()} ms; " +
+               $"{usage.GetProperty("credits_charged").GetInt64()} credit(s) charged, balance {before} → {after}";
     }
 
     async Task<HttpClient> ControlPlaneAsAdminAsync(CancellationToken ct)

@@ -11,14 +11,19 @@ public static partial class Redactor
 {
     public const string Mask = "[REDACTED]";
 
-    /// <summary>Property names whose values are always masked whole.</summary>
+    /// <summary>Property names whose values are always masked whole (matched anywhere in the name).</summary>
     static readonly string[] SecretNames =
-        ["password", "secret", "token", "authorization", "apikey", "api_key", "api-key", "cookie", "card", "cvc", "cvv", "pan", "signature"];
+        ["password", "secret", "token", "authorization", "apikey", "api_key", "api-key", "cookie", "cardnumber", "card_number", "cvc", "cvv", "signature"];
+
+    /// <summary>Short names matched whole only, so that e.g. SpanId is not mistaken for a card's PAN.</summary>
+    static readonly string[] SecretWords = ["pan", "card", "number"];
 
     public static bool IsSecretName(string name)
     {
         foreach (var s in SecretNames)
             if (name.Contains(s, StringComparison.OrdinalIgnoreCase)) return true;
+        foreach (var w in SecretWords)
+            if (name.Equals(w, StringComparison.OrdinalIgnoreCase)) return true;
         return false;
     }
 

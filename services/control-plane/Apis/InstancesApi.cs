@@ -6,6 +6,7 @@ using Cmp.Hosting.Auth;
 using Cmp.Hosting.Problems;
 using Cmp.Primitives;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Cmp.ControlPlane.Apis;
 
@@ -38,7 +39,8 @@ public static class InstancesApi
     }
 
     /// <summary>Services look instances up by order (refunds) or tenant.</summary>
-    static async Task<Ok<List<InstanceView>>> List(string? orderId, Guid? tenantId, bool? includeDeleted, InstanceQueries instances, CancellationToken ct) =>
+    static async Task<Ok<List<InstanceView>>> List([FromQuery(Name = "order_id")] string? orderId, [FromQuery(Name = "tenant_id")] Guid? tenantId,
+        [FromQuery(Name = "include_deleted")] bool? includeDeleted, InstanceQueries instances, CancellationToken ct) =>
         TypedResults.Ok(await instances.ListAsync(tenantId, orderId, includeDeleted ?? false, ct));
 
     static async Task<Results<Ok<InstanceView>, ProblemHttpResult>> Get(Guid id, Caller caller, InstanceQueries instances, CancellationToken ct) =>

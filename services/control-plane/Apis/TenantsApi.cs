@@ -5,6 +5,7 @@ using Cmp.ControlPlane.Features.Tenants;
 using Cmp.Hosting.Auth;
 using Cmp.Hosting.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Cmp.ControlPlane.Apis;
 
@@ -50,7 +51,7 @@ public static class TenantsApi
         caller.CanSee(id) && await tenants.GetAsync(id, ct) is { } t ? TypedResults.Ok(t) : TenantErrors.NotFound(id).ToProblem();
 
     static async Task<Results<Ok<List<InstanceView>>, ProblemHttpResult>> Instances(Guid id, Caller caller, TenantHandlers tenants,
-        InstanceQueries instances, bool? includeDeleted, CancellationToken ct) =>
+        InstanceQueries instances, [FromQuery(Name = "include_deleted")] bool? includeDeleted, CancellationToken ct) =>
         caller.CanSee(id) && await tenants.GetAsync(id, ct) is not null
             ? TypedResults.Ok(await instances.ListAsync(id, null, includeDeleted ?? false, ct))
             : TenantErrors.NotFound(id).ToProblem();

@@ -41,5 +41,13 @@ public sealed class RedactorTests
     [InlineData("api_key")]
     [InlineData("Authorization")]
     [InlineData("card_number")]
+    [InlineData("pan")]
     public void Secret_property_names_are_recognised(string name) => Redactor.IsSecretName(name).Should().BeTrue();
+
+    [Theory]
+    [InlineData("SpanId")]
+    [InlineData("TraceId")]
+    [InlineData("OrderNumber")]
+    [InlineData("Company")]
+    public void Ordinary_property_names_are_not_taken_for_secrets(string name) => Redactor.IsSecretName(name).Should().BeFalse();
 }

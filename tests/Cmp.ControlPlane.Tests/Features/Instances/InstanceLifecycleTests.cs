@@ -273,10 +273,14 @@ public sealed class InstanceLifecycleTests(PostgresFixture pg) : IAsyncLifetime
     {
         await Create("Order:9/Line:9/0");
         await Create("Order:9/Line:9/1");
+        await _svc.PostJsonAsync("/v1/instances", new { tenant_id = _tenant, offering_sku = "CSA-PRO", source = new { order_id = "Order:10", line_id = "L", unit = 0 } }, "Order:10/L/0");
 
         var (_, list) = await _svc.GetJsonAsync("/v1/instances?order_id=Order:9");
+        var (_, other) = await _svc.GetJsonAsync("/v1/instances?order_id=Order:10");
 
-        list.GetArrayLength().Should().Be(2);
+        list.GetArrayLength().Should().Be(2, "only that order's instances, never everyone's");
+        list.EnumerateArray().Should().OnlyContain(i => i.GetProperty("source").GetProperty("order_id").GetString() == "Order:9");
+        other.GetArrayLength().Should().Be(1);
         list.EnumerateArray().First().GetProperty("pricing").Long("credits_per_run").Should().Be(2);
     }
 }

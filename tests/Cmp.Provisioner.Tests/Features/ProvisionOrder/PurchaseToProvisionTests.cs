@@ -111,8 +111,10 @@ public sealed class PurchaseToProvisionTests(PostgresFixture pg) : IAsyncLifetim
     [Fact]
     public async Task A_refund_suspends_the_instances_and_claws_back_unspent_credits()
     {
+        await _stack.Shopper.PurchaseAsync("other@example.com", ("CSA-PRO", 1), ("CREDITS-100", 1));
         var purchase = await _stack.Shopper.PurchaseAsync(Buyer, ("CSA-PRO", 1), ("CREDITS-500", 2));
         var tenant = await _probe.WaitForAsync(Buyer, readyInstances: 1, balance: 1000);
+        var otherTenant = await _probe.WaitForAsync("other@example.com", readyInstances: 1, balance: 100);
 
         await _stack.Shopper.RefundAsync(purchase.OrderId, purchase.TransactionId, purchase.Total,
             Cmp.Saleor.Client.SaleorClientFactory.Create(_stack.Saleor.ApiUrl, _stack.SaleorAppToken, new Cmp.Hosting.Http.HttpResilienceOptions()));
@@ -121,6 +123,8 @@ public sealed class PurchaseToProvisionTests(PostgresFixture pg) : IAsyncLifetim
                                             && await _probe.BalanceAsync(tenant) == 0, "the instance to be suspended and credits clawed back");
         var instance = (await _probe.InstancesAsync(tenant)).Single();
         instance.GetProperty("suspended_by").GetString().Should().Be("refund");
+        (await _probe.InstancesAsync(otherTenant)).Should().OnlyContain(i => i.GetProperty("status").GetString() == "Ready", "another order is untouched");
+        (await _probe.BalanceAsync(otherTenant)).Should().Be(100);
         await Poller.UntilAsync(async () => (await _probe.SaleorOrderAsync(purchase.OrderId)).PrivateMetadataMap["cmp.provisioning"] == "revoked",
             "the order to be tagged revoked");
     }

@@ -1,0 +1,55 @@
+using System.Threading.RateLimiting;
+using Cmp.Gateway.Domain;
+using Cmp.Gateway.Features.Runs;
+using Cmp.Primitives;
+using Microsoft.Extensions.Options;
+
+namespace Cmp.Gateway.Features.RateLimits;
+
+/// <summary>
+/// Token buckets partitioned per credential and per tenant (System.Threading.RateLimiting). A request takes one token
+/// from its caller's bucket before anything else happens, and one from its tenant's bucket once the tenant is known.
+/// A refusal carries the time until a token is back, for the <c>Retry-After</c> header. Buckets of idle partitions
+/// are dropped by the limiter itself.
+/// </summary>
+public sealed class RunRateLimiter : IAsyncDisposable
+{
+    readonly PartitionedRateLimiter<string>? _perCaller;
+    readonly PartitionedRateLimiter<Guid>? _perTenant;
+
+    public RunRateLimiter(IOptions<RateLimitOptions> options)
+    {
+        var o = options.Value;
+        if (!o.Enabled) return;
+        _perCaller = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetTokenBucketLimiter(key, _ => Bucket(o.PerKey)));
+        _perTenant = PartitionedRateLimiter.Create<Guid, Guid>(key => RateLimitPartition.GetTokenBucketLimiter(key, _ => Bucket(o.PerTenant)));
+    }
+
+    public Result<Unit> AcquireCaller(RunCaller caller) => Acquire(_perCaller, caller.Partition, "key");
+
+    public Result<Unit> AcquireTenant(Guid tenantId) => Acquire(_perTenant, tenantId, "tenant");
+
+    static Result<Unit> Acquire<T>(PartitionedRateLimiter<T>? limiter, T key, string name)
+    {
+        if (limiter is null) return Unit.Value;
+        using var lease = limiter.AttemptAcquire(key);
+        if (lease.IsAcquired) return Unit.Value;
+        var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
+        return RunErrors.RateLimited(name, retryAfter);
+    }
+
+    static TokenBucketRateLimiterOptions Bucket(BucketOptions b) => new()
+    {
+        TokenLimit = b.TokenLimit,
+        TokensPerPeriod = b.TokensPerPeriod,
+        ReplenishmentPeriod = b.ReplenishmentPeriod,
+        QueueLimit = 0,   // refuse at once with Retry-After; queueing would only move the wait into open connections
+        AutoReplenishment = false,   // the partitioned limiter's own timer replenishes every bucket
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_perCaller is not null) await _perCaller.DisposeAsync();
+        if (_perTenant is not null) await _perTenant.DisposeAsync();
+    }
+}
