@@ -27,8 +27,7 @@ public sealed class McpTransportTests(CommerceWorld world)
         {
             tool.Description.Should().NotBeNullOrWhiteSpace(tool.Name);
             tool.InputSchema.GetProperty("type").GetString().Should().Be("object", tool.Name);
-            if (tool.Name != "run_agent")
-                tool.OutputSchema.Should().NotBeNull("{0} returns structured content", tool.Name);
+            tool.OutputSchema.Should().NotBeNull("{0} returns structured content", tool.Name);
         }
         Required(tools["complete_checkout"]).Should().BeEquivalentTo(["checkout_id", "idempotency_key", "payment_token"]);
         Required(tools["create_checkout"]).Should().BeEquivalentTo(["items"]);
@@ -38,6 +37,9 @@ public sealed class McpTransportTests(CommerceWorld world)
             tools[readOnly].Annotations!.ReadOnlyHint.Should().BeTrue(readOnly);
         tools["cancel_checkout"].Annotations!.DestructiveHint.Should().BeTrue();
         tools["complete_checkout"].Annotations!.ReadOnlyHint.Should().NotBe(true);
+        Required(tools["run_agent"]).Should().BeEquivalentTo(["instance_id", "input"]);
+        tools["run_agent"].Annotations!.ReadOnlyHint.Should().NotBe(true, "a run spends credits");
+        tools["run_agent"].Annotations!.IdempotentHint.Should().NotBe(true, "without an idempotency_key every call is a new run");
         tools["complete_checkout"].OutputSchema!.Value.GetProperty("properties").TryGetProperty("order", out _).Should().BeTrue();
     }
 

@@ -8,13 +8,14 @@ namespace Cmp.AgentCommerce.Tests.Mcp;
 /// <summary>
 /// The official MCP TypeScript SDK client (tests/mcp-client/test/purchase.test.mjs) against the whole platform: the
 /// gateway in front of the Saleor simulator with the demo catalog, the provisioner, control plane, runner, Langflow
-/// simulator and identity server (the shared <see cref="PlatformStack"/>). A purchase of CSA-PRO through MCP must end
-/// as a Ready agent instance of the buyer's tenant.
+/// simulator and identity server (the shared <see cref="PlatformStack"/>). A purchase of CSA-PRO and a credit pack
+/// through MCP must end as a Ready agent instance of the buyer's tenant with its credits, which run_agent then runs
+/// through the gateway's metered run service, charging exactly once.
 /// </summary>
 public sealed class McpTypeScriptClientTests(CommerceWorld world)
 {
     [Fact]
-    public async Task The_official_typescript_client_buys_CSA_PRO_end_to_end_and_the_order_provisions_an_agent()
+    public async Task The_official_typescript_client_buys_CSA_PRO_end_to_end_and_runs_the_agent_it_provisioned()
     {
         await using var stack = await PlatformStack.StartAsync(world.Postgres);
         var (_, gatewayToken) = await stack.Saleor.CreateAppAsync("cmp-gateway", "cmp-gateway", ["HANDLE_PAYMENTS"]);
@@ -33,7 +34,6 @@ public sealed class McpTypeScriptClientTests(CommerceWorld world)
         };
         psi.Environment["CMP_GATEWAY_URL"] = gateway.Url.ToString();
         psi.Environment["CMP_TOKEN_URL"] = stack.Identity.Server.TokenUrl;
-        psi.Environment["CMP_RUN_AGENT"] = "0";
         using var node = Process.Start(psi)!;
         var stdout = node.StandardOutput.ReadToEndAsync();
         var stderr = node.StandardError.ReadToEndAsync();
@@ -44,7 +44,8 @@ public sealed class McpTypeScriptClientTests(CommerceWorld world)
 
         node.ExitCode.Should().Be(0, report);
         tap.Should().Contain("# fail 0", report);
-        foreach (var step in new[] { "lists every tool", "finds CSA-PRO", "gets the order", "provisions a Ready CSA-PRO agent" })
+        foreach (var step in new[] { "lists every tool", "finds CSA-PRO", "gets the order", "provisions a Ready CSA-PRO agent",
+                     "charges its credits exactly once", "refuses an instance that is not the buyer" })
             tap.Should().MatchRegex($"(?m)^\\s*ok \\d+ - [^\\n]*{System.Text.RegularExpressions.Regex.Escape(step)}", "step '{0}' passed:\n{1}", step, report);
     }
 }

@@ -6,7 +6,6 @@
 // running this file with:
 //   CMP_GATEWAY_URL   the gateway (its /mcp and /acp)
 //   CMP_TOKEN_URL     the identity server's token endpoint (Keycloak's …/protocol/openid-connect/token)
-//   CMP_RUN_AGENT     "1" when the gateway runs agents (run_agent); otherwise that step is reported as a todo
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -138,12 +137,26 @@ test('the MCP TypeScript SDK buys an agent plan and credits through the gateway'
     assert.equal(credits.available, 100);
   });
 
-  const runnable = process.env.CMP_RUN_AGENT === '1';
-  await t.test('run_agent runs the purchased agent and charges its credits', { todo: runnable ? false : 'the gateway has no run service yet' }, async () => {
-    const run = await call(client, 'run_agent', { instance_id: state.instanceId, input: 'How do I reset my password?' });
+  await t.test('run_agent runs the purchased agent and charges its credits exactly once', async () => {
+    const args = { instance_id: state.instanceId, input: 'How do I reset my password?', idempotency_key: randomUUID() };
+    const run = await call(client, 'run_agent', args);
     assert.ok(run.output?.length > 0, JSON.stringify(run));
+    assert.equal(run.credits_charged, 1, 'CSA-PRO costs 1 credit per run');
+    assert.equal(run.balance_after, 100 - 1);
+    assert.equal(run.replayed, false);
+
+    // An agent that lost the answer retries with the same key: the same run comes back, and it is not charged again.
+    const again = await call(client, 'run_agent', args);
+    assert.equal(again.run_id, run.run_id);
+    assert.equal(again.replayed, true);
     const credits = await call(client, 'get_credit_balance');
-    assert.equal(credits.balance, 100 - 1);
+    assert.deepEqual({ balance: credits.balance, reserved: credits.reserved }, { balance: 100 - 1, reserved: 0 });
+  });
+
+  await t.test('run_agent refuses an instance that is not the buyer\'s, with a reason', async () => {
+    const r = await client.callTool({ name: 'run_agent', arguments: { instance_id: randomUUID(), input: 'hello' } });
+    assert.equal(r.isError, true);
+    assert.match(r.content[0].text, /not yours.*\[instance_not_found\]$/s);
   });
 
   await transport.terminateSession();

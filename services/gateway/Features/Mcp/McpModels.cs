@@ -134,3 +134,11 @@ public sealed record AuthenticationArg(
     [property: Description("01, 02, 05, 06 or 07.")] string? ElectronicCommerceIndicator = null,
     string? TransactionId = null,
     string? Version = null);
+
+/// <summary>The answer of <c>run_agent</c>: what the agent said and what it cost. <see cref="BalanceAfter"/> is null only
+/// while the charge is still being recorded (it is settled in the background, never charged twice).</summary>
+public sealed record RunAgentOut(
+    Guid RunId, Guid InstanceId, string Status, string Output,
+    [property: Description("Pass back as session_id to continue the conversation.")] string SessionId,
+    long CreditsCharged, long? BalanceAfter, long InputTokens, long OutputTokens, long LatencyMs,
+    [property: Description("True when this is the stored answer of an earlier call with the same idempotency_key (not charged again).")] bool Replayed);
