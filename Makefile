@@ -39,9 +39,8 @@ kind-up: ## the whole platform on a local KinD cluster via Argo CD (needs docker
 kind-down: ## delete the local KinD cluster
 	@bash scripts/kind-down.sh
 
-bench: deps ## the gateway's cost on loopback vs Langflow directly (Release build, ~4 min; BENCH_ARGS=--quick); report in .cmp/bench/
-	@$(DOTNET) build -c Release bench/Cmp.Gateway.Bench --nologo --verbosity quiet -clp:ErrorsOnly
-	@$(DOTNET) run --no-build -c Release --project bench/Cmp.Gateway.Bench -- $(BENCH_ARGS)
+bench: deps ## every benchmark in Release (gateway, provisioning, agent commerce; ~10 min; BENCH_ARGS=--quick); reports in .cmp/bench/
+	@bash scripts/bench.sh $(BENCH_ARGS)
 
 clean: ## remove build output and local dev state (.cmp/)
 	@$(DOTNET) clean CMP.sln --verbosity quiet; rm -rf .cmp
