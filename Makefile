@@ -1,7 +1,8 @@
 # CMP — the two commands a newcomer needs are `make demo` and `make test`. See README.md.
 SHELL := /bin/bash
 DOTNET ?= dotnet
-NPM_LOCKS := $(wildcard tests/simulators/*/package-lock.json) tests/Cmp.Deploy.Tests/package-lock.json
+# tests/mcp-client: the official MCP TypeScript SDK client that buys and runs an agent end to end.
+NPM_LOCKS := $(wildcard tests/simulators/*/package-lock.json) tests/Cmp.Deploy.Tests/package-lock.json tests/mcp-client/package-lock.json
 # helm for the offline chart validation in `make test`, fetched by the reference pack's script (pinned, checksummed).
 REFERENCE_DIR ?= $(or $(CMP_REFERENCE_DIR),../shared/reference)
 HELM := tools/bin/helm
@@ -11,7 +12,7 @@ HELM := tools/bin/helm
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | column -t -s $$'\t'
 
-deps: ## install npm packages (simulators, chart validator) with npm ci and restore NuGet packages
+deps: ## install npm packages (simulators, chart validator, MCP client) with npm ci and restore NuGet packages
 	@for lock in $(NPM_LOCKS); do dir=$$(dirname $$lock); \
 	  if [ ! -d $$dir/node_modules ] || [ $$lock -nt $$dir/node_modules/.package-lock.json ]; then \
 	    echo "npm ci in $$dir"; (cd $$dir && npm ci --no-audit --no-fund --loglevel=error) || exit 1; fi; done
@@ -38,9 +39,8 @@ kind-up: ## the whole platform on a local KinD cluster via Argo CD (needs docker
 kind-down: ## delete the local KinD cluster
 	@bash scripts/kind-down.sh
 
-bench: deps ## the gateway's cost on loopback vs Langflow directly (Release build, ~4 min; BENCH_ARGS=--quick); report in .cmp/bench/
-	@$(DOTNET) build -c Release bench/Cmp.Gateway.Bench --nologo --verbosity quiet -clp:ErrorsOnly
-	@$(DOTNET) run --no-build -c Release --project bench/Cmp.Gateway.Bench -- $(BENCH_ARGS)
+bench: deps ## every benchmark in Release (gateway, provisioning, agent commerce; ~10 min; BENCH_ARGS=--quick); reports in .cmp/bench/
+	@bash scripts/bench.sh $(BENCH_ARGS)
 
 clean: ## remove build output and local dev state (.cmp/)
 	@$(DOTNET) clean CMP.sln --verbosity quiet; rm -rf .cmp

@@ -10,8 +10,10 @@ using Cmp.Testing.Postgres;
 using Npgsql;
 
 // Purchase → provision on one machine, everything co-located on loopback (see README.md in this folder).
-var orders = Arg("--orders", 40);          // sequential purchases for webhook-to-Ready latency
-var burst = Arg("--burst", 300);            // deliveries blasted at the receiver for ingest and processing rates
+// --quick: enough samples to check the bench still runs (scripts/bench.sh --quick), not to quote.
+var quick = args.Contains("--quick");
+var orders = Arg("--orders", quick ? 10 : 40);          // sequential purchases for webhook-to-Ready latency
+var burst = Arg("--burst", quick ? 60 : 300);           // deliveries blasted at the receiver for ingest and processing rates
 var concurrency = Arg("--concurrency", 16);
 const string Secret = "bench-hmac-secret";
 
@@ -107,15 +109,23 @@ var ack = new Percentiles(acks);
 var ingestRate = payloads.Count / ingested.TotalSeconds;
 var processRate = payloads.Count / processed.TotalSeconds;
 var baselineRate = payloads.Count / baselineTime.TotalSeconds;
+var report = new StringBuilder();
+report.AppendLine($"Purchase → provision benchmark, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores; {orders} orders, burst {payloads.Count}.");
+report.AppendLine();
+report.AppendLine("| measure | result |");
+report.AppendLine("|---|---|");
+report.AppendLine($"| webhook → instance Ready (checkoutComplete to Ready, incl. flow import via runner → Langflow) | {latency} |");
+report.AppendLine($"| webhook acknowledged (Saleor's view of the receiver: verify + inbox commit + 200) | {ack} |");
+report.AppendLine($"| ingest: {payloads.Count} deliveries, concurrency {concurrency} | {ingestRate:F0} deliveries/s |");
+report.AppendLine($"| ingest + fully processed (2 replicas: tenant, grant, Saleor fulfil + metadata) | {processRate:F0} orders/s |");
+report.AppendLine($"| baseline: the same rows INSERTed straight into PostgreSQL | {baselineRate:F0} rows/s |");
+report.AppendLine($"| ingest cost vs baseline | {baselineRate / ingestRate:F2}× the time of a bare INSERT |");
 Console.WriteLine();
-Console.WriteLine("| measure | result |");
-Console.WriteLine("|---|---|");
-Console.WriteLine($"| webhook → instance Ready (checkoutComplete to Ready, incl. flow import via runner → Langflow) | {latency} |");
-Console.WriteLine($"| webhook acknowledged (Saleor's view of the receiver: verify + inbox commit + 200) | {ack} |");
-Console.WriteLine($"| ingest: {payloads.Count} deliveries, concurrency {concurrency} | {ingestRate:F0} deliveries/s |");
-Console.WriteLine($"| ingest + fully processed (2 replicas: tenant, grant, Saleor fulfil + metadata) | {processRate:F0} orders/s |");
-Console.WriteLine($"| baseline: the same rows INSERTed straight into PostgreSQL | {baselineRate:F0} rows/s |");
-Console.WriteLine($"| ingest cost vs baseline | {baselineRate / ingestRate:F2}× the time of a bare INSERT |");
+Console.WriteLine(report);
+var reportDir = Path.Combine(Cmp.Testing.RepoPaths.Root, ".cmp", "bench");
+Directory.CreateDirectory(reportDir);
+await File.WriteAllTextAsync(Path.Combine(reportDir, "provisioning.md"), report.ToString());
+Console.WriteLine($"report written to {Path.Combine(reportDir, "provisioning.md")}");
 return 0;
 
 async Task<bool> ReadyAsync(string orderId)

@@ -14,6 +14,7 @@ public sealed class Program
         var app = builder.Build();
         app.UseGatewayEdge();
         app.UseCmpDefaults();
+        app.MapAgentCommerce();
         app.MapGatewayApis();
         await app.RunAsync();
     }

@@ -12,9 +12,10 @@ public sealed class DemoStopsHereException(string reason) : Exception(reason);
 
 /// <summary>
 /// The end-to-end story, told step by step against a running platform: a buyer purchases an agent plan and a credit
-/// pack in Saleor, the order is provisioned, the agent runs through the gateway and credits are charged.
+/// pack in Saleor, the order is provisioned, the agent runs through the gateway and credits are charged; then an AI
+/// agent buys through ACP (DemoScenario.AgentCheckout.cs) and that order is provisioned the same way.
 /// </summary>
-public sealed class DemoScenario(DevPorts ports)
+public sealed partial class DemoScenario(DevPorts ports)
 {
     readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
     string Identity => $"{DevPorts.Loopback(ports.Identity)}realms/cmp";
@@ -32,6 +33,11 @@ public sealed class DemoScenario(DevPorts ports)
             ("Saleor's order shows what was delivered (metadata, fulfilment)", OrderWrittenBackAsync),
             ("Buyer creates an API key for the new agent", BuyerCreatesKeyAsync),
             ("The agent runs through the gateway and credits are charged", AgentRunsAsync),
+            ("An AI agent opens an ACP checkout session for CSA-BASIC (Bearer acp-dev-key, API-Version 2026-04-17)", AcpCreateAsync),
+            ("The AI agent updates it: the buyer's e-mail and a 100-credit pack", AcpUpdateAsync),
+            ("The buyer's card is delegated to the test PSP: a single-use vault token for this session and total", AcpDelegatePaymentAsync),
+            ("The AI agent completes the session with the vault token: Saleor transaction and order", AcpCompleteAsync),
+            ("The ACP order is provisioned like any Saleor order: a Ready CSA-BASIC agent and 100 credits", AcpOrderProvisionedAsync),
         };
         var n = 0;
         foreach (var (title, run) in steps)

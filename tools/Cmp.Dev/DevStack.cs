@@ -121,7 +121,13 @@ public sealed class DevStack : IAsyncDisposable
             ["ConnectionStrings__Gateway"] = Database("cmp_gateway"),
             ["Http__control-plane__BaseAddress"] = DevPorts.Loopback(p.ControlPlane).ToString(),
             ["Http__runner__BaseAddress"] = DevPorts.Loopback(p.Runner).ToString(),
+
+            // Agent commerce (ACP, MCP, feeds) over the simulator, paying through the gateway's own Saleor app.
+            ["Saleor__ApiUrl"] = saleorApi,
+            ["Saleor__AppToken"] = await CreateGatewaySaleorAppAsync(saleorApi, ct),
         }, "instance API key (Bearer cmp_…) or Keycloak token", progress, ct);
+        Endpoints.Add(new("ACP (agent platforms)", $"{DevPorts.Loopback(p.Gateway)}acp", "Bearer acp-dev-key; API-Version 2026-04-17 or 2025-09-29"));
+        Endpoints.Add(new("MCP (Streamable HTTP)", $"{DevPorts.Loopback(p.Gateway)}mcp", "buyer's Keycloak token (buyer@example.com / buyer)"));
         await SavePidsAsync();
     }
 
@@ -135,6 +141,21 @@ public sealed class DevStack : IAsyncDisposable
         response.EnsureSuccessStatusCode();
         var body = await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<System.Text.Json.JsonElement>(response.Content, ct);
         return body.GetProperty("access_token").GetString()!;
+    }
+
+    /// <summary>The gateway's own Saleor app (HANDLE_PAYMENTS records agent-commerce payments as transactions), created
+    /// as an operator would: staff login, then appCreate.</summary>
+    static async Task<string> CreateGatewaySaleorAppAsync(string apiUrl, CancellationToken ct)
+    {
+        var anonymous = Cmp.Saleor.Client.SaleorClientFactory.Create(new Uri(apiUrl), null);
+        var login = await anonymous.ExecuteAsync<System.Text.Json.JsonElement>("TokenCreate",
+            new { email = SaleorSimulator.AdminEmail, password = SaleorSimulator.AdminPassword }, ct);
+        var staff = anonymous.WithToken(login.Value.GetProperty("tokenCreate").GetProperty("token").GetString());
+        var app = await staff.ExecuteAsync<System.Text.Json.JsonElement>("AppCreate",
+            new { input = new { name = "CMP gateway (agent commerce)", permissions = new[] { "HANDLE_PAYMENTS" } } }, ct);
+        if (!app.IsSuccess) throw new InvalidOperationException($"creating the gateway's Saleor app failed: {app.Error}");
+        return app.Value.GetProperty("appCreate").GetProperty("authToken").GetString()
+               ?? throw new InvalidOperationException("appCreate returned no token: " + app.Value);
     }
 
     /// <summary>Runs the provisioner's own installer against the simulator, as an operator would against real Saleor,

@@ -27,6 +27,7 @@ public static class GatewayExtensions
             .AddHttpDependency("runner", "/healthz");
         builder.Services.AddGatewayDatabase(config);
         builder.Services.AddRuns(config);
+        builder.AddAgentCommerce();
         return builder;
     }
 
