@@ -23,7 +23,7 @@ KUBECTL=(kubectl --context "kind-$CLUSTER")
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 die() { printf '\033[31merror:\033[0m %b\n' "$*" >&2; exit 1; }
 
-step "1/10 Prerequisites"
+step "1/11 Prerequisites"
 for tool in docker kind kubectl git openssl; do
   command -v "$tool" >/dev/null || die "$tool is not installed (see README: Deploy on KinD with Argo CD)"
 done
@@ -44,25 +44,25 @@ if git rev-parse --verify -q "origin/$REVISION" >/dev/null && [ -n "$(git log "o
   echo "warning: commits not pushed to origin/$REVISION — Argo CD only sees what is pushed"
 fi
 
-step "2/10 KinD cluster '$CLUSTER' (deploy/kind/cluster.yaml)"
+step "2/11 KinD cluster '$CLUSTER' (deploy/kind/cluster.yaml)"
 if kind get clusters 2>/dev/null | grep -qx "$CLUSTER"; then
   echo "cluster exists"
 else
   kind create cluster --name "$CLUSTER" --config deploy/kind/cluster.yaml ${KIND_NODE_IMAGE:+--image "$KIND_NODE_IMAGE"} --wait 180s
 fi
 
-step "3/10 Ingress controller (ingress-nginx, kind flavour)"
+step "3/11 Ingress controller (ingress-nginx, kind flavour)"
 "${KUBECTL[@]}" apply -f "$INGRESS_NGINX_MANIFEST" >/dev/null
 "${KUBECTL[@]}" -n ingress-nginx rollout status deploy/ingress-nginx-controller --timeout=300s
 
-step "4/10 Images: build and load into the cluster"
+step "4/11 Images: build and load into the cluster"
 for s in "${SERVICES[@]}"; do
   echo "building cmp/$s:$TAG"
   DOCKER_BUILDKIT=1 docker build --quiet -f "services/$s/Dockerfile" -t "cmp/$s:$TAG" . >/dev/null
 done
 kind load docker-image --name "$CLUSTER" $(printf "cmp/%s:$TAG " "${SERVICES[@]}")
 
-step "5/10 Argo CD $ARGOCD_VERSION"
+step "5/11 Argo CD $ARGOCD_VERSION"
 "${KUBECTL[@]}" create namespace argocd --dry-run=client -o yaml | "${KUBECTL[@]}" apply -f - >/dev/null
 # Server-side apply: the ApplicationSet CRD is too big for client-side apply's annotation.
 "${KUBECTL[@]}" apply -n argocd --server-side --force-conflicts \
@@ -74,7 +74,7 @@ step "5/10 Argo CD $ARGOCD_VERSION"
 "${KUBECTL[@]}" -n argocd rollout status deploy/argocd-server --timeout=300s
 "${KUBECTL[@]}" -n argocd rollout status statefulset/argocd-application-controller --timeout=300s
 
-step "6/10 Secrets that never go to Git (created once, kept across runs)"
+step "6/11 Secrets that never go to Git (created once, kept across runs)"
 secret() { # namespace name key value
   "${KUBECTL[@]}" create namespace "$1" --dry-run=client -o yaml | "${KUBECTL[@]}" apply -f - >/dev/null
   if ! "${KUBECTL[@]}" -n "$1" get secret "$2" >/dev/null 2>&1; then
@@ -90,14 +90,14 @@ LANGFLOW_KEY=${LANGFLOW_KEY:-sk-$(rand)}
 secret langflow langflow-api-key api-key "$LANGFLOW_KEY"
 secret cmp langflow-api-key api-key "$LANGFLOW_KEY"
 
-step "7/10 The app of apps (argocd/root.yaml)"
+step "7/11 The app of apps (argocd/root.yaml)"
 sed -e "s#https://github.com/your-org/cmp.git#$GIT_URL#g" \
     -e "s#targetRevision: main#targetRevision: $REVISION#" \
     -e "s#value: \"main\"#value: \"$REVISION\"#" \
     -e "s#value: \"dev\"#value: \"$TAG\"#" argocd/root.yaml | "${KUBECTL[@]}" apply -f - >/dev/null
 echo "cmp-root applied; Argo CD now syncs: cnpg-operator → postgres → keycloak-realm → keycloak, saleor, langflow → cmp → cmp-offerings"
 
-step "8/10 Waiting for every Application to be Synced and Healthy (up to ${TIMEOUT}s)"
+step "8/11 Waiting for every Application to be Synced and Healthy (up to ${TIMEOUT}s)"
 deadline=$(( $(date +%s) + TIMEOUT ))
 while true; do
   status=$("${KUBECTL[@]}" -n argocd get applications -o jsonpath='{range .items[*]}{.metadata.name}{" "}{.status.sync.status}{" "}{.status.health.status}{"\n"}{end}' 2>/dev/null || true)
@@ -114,7 +114,7 @@ done
 echo "$status" | column -t
 "${KUBECTL[@]}" get agentofferings,agentinstances -A
 
-step "9/10 Saleor app for the provisioner (saleor install, once)"
+step "9/11 Saleor app for the provisioner (saleor install, once)"
 if "${KUBECTL[@]}" -n cmp get secret saleor-app-token >/dev/null 2>&1; then
   echo "app token exists (cmp/saleor-app-token)"
 else
@@ -134,7 +134,20 @@ else
   echo "app installed; token stored in cmp/saleor-app-token; provisioner restarted"
 fi
 
-step "10/10 Ready"
+step "10/11 Saleor app for the gateway (agent commerce payments, once)"
+if "${KUBECTL[@]}" -n cmp get secret saleor-gateway-app-token >/dev/null 2>&1; then
+  echo "app token exists (cmp/saleor-gateway-app-token)"
+else
+  # Through the ingress, as an operator's dashboard session would: staff login, appCreate with HANDLE_PAYMENTS.
+  token=$(SALEOR_PASSWORD=$("${KUBECTL[@]}" -n saleor get secret saleor-admin -o jsonpath='{.data.password}' | base64 -d) \
+    bash "$(dirname "$0")/saleor-gateway-app.sh" http://saleor.localhost:8080/graphql/ admin@example.com) \
+    || die "creating the gateway's Saleor app failed (see above)"
+  "${KUBECTL[@]}" -n cmp create secret generic saleor-gateway-app-token --from-literal=token="$token" >/dev/null
+  "${KUBECTL[@]}" -n cmp rollout restart deploy/cmp-gateway >/dev/null
+  echo "app created; token stored in cmp/saleor-gateway-app-token; gateway restarted"
+fi
+
+step "11/11 Ready"
 b64() { "${KUBECTL[@]}" -n "$1" get secret "$2" -o jsonpath="{.data.$3}" | base64 -d; }
 cat <<TABLE
   Argo CD            http://argocd.localhost:8080           admin / $(b64 argocd argocd-initial-admin-secret password)

@@ -178,6 +178,7 @@ public sealed class ChartConventionsTests
     [Theory]
     [InlineData("cmp-control-plane", "ConnectionStrings__ControlPlane")]
     [InlineData("cmp-provisioner", "ConnectionStrings__Provisioner")]
+    [InlineData("cmp-gateway", "ConnectionStrings__Gateway")]
     public void Migrations_run_before_the_app_and_the_app_does_not_migrate_again(string deployment, string connectionString)
     {
         var pod = Kind.Single("Deployment", deployment)["spec"]!["template"]!["spec"]!;

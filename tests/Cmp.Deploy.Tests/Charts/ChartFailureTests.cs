@@ -15,14 +15,16 @@ public sealed class ChartFailureTests
     [Theory]
     [InlineData("cmp", new[] { "--set", "gateway.secrets.ServiceAuth__ClientSecret.value=x", "--set", "provisioner.secrets.ServiceAuth__ClientSecret.value=x",
         "--set", "control-plane.secrets.ServiceAuth__ClientSecret.value=x", "--set", "control-plane.database.cnpg.secretName=db",
-        "--set", "provisioner.database.cnpg.secretName=db", "--set", "runner.secrets.Langflow__ApiKey.value=k" }, "global.config.Auth.Authority is required")]
+        "--set", "provisioner.database.cnpg.secretName=db", "--set", "gateway.database.cnpg.secretName=db", "--set", "runner.secrets.Langflow__ApiKey.value=k" }, "global.config.Auth.Authority is required")]
     [InlineData("cmp", new[] { "--set", "global.config.Auth.Authority=https://a/realms/cmp", "--set", "gateway.secrets.ServiceAuth__ClientSecret.value=x",
         "--set", "provisioner.secrets.ServiceAuth__ClientSecret.value=x", "--set", "control-plane.secrets.ServiceAuth__ClientSecret.value=x",
         "--set", "control-plane.database.cnpg.secretName=db", "--set", "provisioner.database.cnpg.secretName=db",
-        "--set", "runner.secrets.Langflow__ApiKey.value=k" }, "gateway.config.ServiceAuth.TokenUrl is required")]
+        "--set", "gateway.database.cnpg.secretName=db", "--set", "runner.secrets.Langflow__ApiKey.value=k" }, "gateway.config.ServiceAuth.TokenUrl is required")]
     [InlineData("runner", new[] { "--set", "global.config.Auth.Authority=https://a/realms/cmp" }, "secret setting Langflow__ApiKey is required")]
     [InlineData("provisioner", new[] { "--set", "secrets.ServiceAuth__ClientSecret.value=x" }, "database.enabled needs database.cnpg.secretName")]
     [InlineData("gateway", new[] { "--set", "secrets.ServiceAuth__ClientSecret.value=x", "--set", "nameOverride=Gate_Way" }, "is not a valid object name")]
+    [InlineData("gateway", new[] { "--set", "global.config.Auth.Authority=https://a/realms/cmp", "--set", "secrets.ServiceAuth__ClientSecret.value=x" },
+        "database.enabled needs database.cnpg.secretName")]
     [InlineData("gateway", new[] { "--set", "global.config.Auth.Authority=https://a/realms/cmp" }, "secret setting ServiceAuth__ClientSecret is required")]
     [InlineData("control-plane", new[] { "--set", "global.config.Auth.Authority=https://a/realms/cmp", "--set", "secrets.ServiceAuth__ClientSecret.value=x" },
         "database.enabled needs database.cnpg.secretName")]

@@ -46,6 +46,7 @@ public static class Render
         if (s.Folder != "runner") args.AddRange(["--set", "secrets.ServiceAuth__ClientSecret.existingSecret=keycloak-client"]);
         if (s.Folder == "control-plane") args.AddRange(["--set", "database.cnpg.secretName=cmp-db-app"]);
         if (s.Folder == "provisioner") args.AddRange(["--set", "database.cnpg.secretName=provisioner-db-app"]);
+        if (s.Folder == "gateway") args.AddRange(["--set", "database.cnpg.secretName=gateway-db-app"]);
         if (s.Folder == "runner") args.AddRange(["--set", "secrets.Langflow__ApiKey.existingSecret=langflow-api-key"]);
         return [.. args];
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Cmp.Data;
 using Cmp.Gateway.Infrastructure.Data;
 using Cmp.Gateway.Tests.Support;
@@ -67,6 +68,33 @@ public sealed class MigrationTests(Platform platform)
         fromMigrations.Should().NotBeEmpty();
         fromMigrations.Except(fromModel).Should().BeEmpty("a migration creates something the model does not declare");
         fromModel.Except(fromMigrations).Should().BeEmpty("the model declares something no migration creates (write a migration)");
+    }
+
+    [Fact]
+    public async Task The_migrate_command_applies_the_runs_and_commerce_migrations_and_exits()
+    {
+        var target = await platform.Postgres.CreateDatabaseAsync("gw_migrate_cmd");
+        var settings = platform.GatewaySettings(new()
+        {
+            ["ConnectionStrings:Gateway"] = target,
+            ["Saleor:ApiUrl"] = "http://127.0.0.1:9/graphql/",   // agent commerce on; never called by `migrate`
+        });
+        var psi = new ProcessStartInfo("dotnet", [typeof(Cmp.Gateway.Program).Assembly.Location, "migrate"])
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true,
+        };
+        foreach (var (k, v) in settings) psi.Environment[k.Replace(":", "__")] = v;
+        psi.Environment["DOTNET_ENVIRONMENT"] = "Testing";
+
+        using var process = Process.Start(psi)!;
+        var output = await Task.WhenAll(process.StandardOutput.ReadToEndAsync(), process.StandardError.ReadToEndAsync());
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+
+        process.ExitCode.Should().Be(0, string.Concat(output));
+        var tables = await ReadAsync(target, "SELECT table_schema || '.' || table_name FROM information_schema.tables WHERE table_name LIKE '__EFMigrationsHistory%'");
+        tables.Should().BeEquivalentTo("runs.__EFMigrationsHistory", "commerce.__EFMigrationsHistory_commerce");
+        await using var db = Context(target);
+        (await db.Database.GetPendingMigrationsAsync()).Should().BeEmpty();
     }
 
     /// <summary>Columns, types, nullability, defaults, indexes and constraints of the runs schema, as comparable strings.</summary>
