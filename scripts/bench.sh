@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every benchmark, in Release, one after another (they share this machine's cores, so never in parallel):
-#   gateway          bench/Cmp.Gateway.Bench          metered runs vs Langflow directly     → .cmp/bench/gateway-latest.md
+#   gateway          bench/Cmp.Bench.Gateway          metered runs vs Langflow directly     → .cmp/bench/gateway-latest.md
 #   provisioning     bench/Cmp.Bench.Provisioning     purchase → Ready, inbox ingest rate   → .cmp/bench/provisioning.md
 #   agent-commerce   bench/Cmp.Bench.AgentCommerce    ACP flows and MCP calls vs bare Saleor → .cmp/bench/agent-commerce.md
 # Each reports ratios against a baseline measured in the same run; absolute milliseconds depend on the machine.
@@ -22,7 +22,7 @@ while [[ $# -gt 0 ]]; do
 done
 
 declare -A project=(
-  [gateway]=bench/Cmp.Gateway.Bench
+  [gateway]=bench/Cmp.Bench.Gateway
   [provisioning]=bench/Cmp.Bench.Provisioning
   [agent-commerce]=bench/Cmp.Bench.AgentCommerce
 )

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Cmp.Gateway.Bench;
+using Cmp.Bench.Gateway;
 using Cmp.Testing;
 
 // `make bench`: the gateway's cost as a ratio, on loopback, in one run. See bench/README.md.

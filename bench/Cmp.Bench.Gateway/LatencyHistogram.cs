@@ -1,4 +1,4 @@
-namespace Cmp.Gateway.Bench;
+namespace Cmp.Bench.Gateway;
 
 /// <summary>
 /// An HDR-style histogram of latencies in microseconds: exact below 256 µs; above, a value with bit length b lands in

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 
-namespace Cmp.Gateway.Bench;
+namespace Cmp.Bench.Gateway;
 
 /// <summary>The outcome of one fixed-rate phase.</summary>
 public sealed record Phase(

@@ -5,7 +5,7 @@ using Cmp.Testing.Hosting;
 using Cmp.Testing.Postgres;
 using Cmp.Testing.Simulators;
 
-namespace Cmp.Gateway.Bench;
+namespace Cmp.Bench.Gateway;
 
 /// <summary>
 /// Everything co-located on loopback, each service in its own process (so memory and CPU are its own): PostgreSQL,

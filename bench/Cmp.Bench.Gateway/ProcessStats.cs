@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Cmp.Gateway.Bench;
+namespace Cmp.Bench.Gateway;
 
 /// <summary>
 /// What the kernel says about a process (Linux /proc): peak resident memory (VmHWM) and CPU time used. A "process"
