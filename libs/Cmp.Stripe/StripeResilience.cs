@@ -1,8 +1,6 @@
 using System.Net;
 using Cmp.Hosting.Http;
 using Polly;
-using Polly.CircuitBreaker;
-using Polly.Retry;
 using Polly.Timeout;
 
 namespace Cmp.Stripe;
@@ -15,28 +13,10 @@ namespace Cmp.Stripe;
 /// </summary>
 public static class StripeResilience
 {
+    /// <summary>The default pipeline (Cmp.Hosting) with Stripe's retry rule in place of "idempotent requests only".</summary>
     public static ResiliencePipeline<HttpResponseMessage> Create(HttpResilienceOptions o) =>
-        new ResiliencePipelineBuilder<HttpResponseMessage> { Name = StripeRegistration.HttpClientName }
-            .AddTimeout(o.TotalTimeout)
-            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
-            {
-                MaxRetryAttempts = Math.Max(o.MaxRetries, 1),
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = o.BaseDelay,
-                MaxDelay = TimeSpan.FromSeconds(5),
-                ShouldHandle = a => ValueTask.FromResult(o.MaxRetries > 0 && ShouldRetry(a.Outcome)),
-            })
-            .AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
-            {
-                FailureRatio = o.FailureRatio,
-                MinimumThroughput = o.MinimumThroughput,
-                SamplingDuration = o.SamplingDuration,
-                BreakDuration = o.BreakDuration,
-                ShouldHandle = a => ValueTask.FromResult(ResiliencePipelines.IsOutage(a.Outcome)),
-            })
-            .AddTimeout(o.AttemptTimeout)
-            .Build();
+        ResiliencePipelines.Create(StripeRegistration.HttpClientName, o,
+            new ResiliencePolicy((_, outcome) => ShouldRetry(outcome), ResiliencePipelines.IsOutage));
 
     public static bool ShouldRetry(Outcome<HttpResponseMessage> outcome)
     {

@@ -23,6 +23,9 @@ public sealed class HttpResilienceOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan BaseDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>The longest wait between two attempts, whatever the backoff or a Retry-After asks.</summary>
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Fraction of failed attempts in <see cref="SamplingDuration"/> that opens the circuit.</summary>
     [Range(0.01, 1.0)]
     public double FailureRatio { get; set; } = 0.5;

@@ -37,6 +37,7 @@ public static class ResiliencePipelines
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = o.BaseDelay,
+                MaxDelay = o.MaxDelay,
                 ShouldHandle = a => ValueTask.FromResult(o.MaxRetries > 0
                     && a.Context.Properties.TryGetValue(ResilienceHandler.RequestKey, out var request) && policy.MayRetry(request, a.Outcome)),
                 DelayGenerator = a => ValueTask.FromResult(RetryAfter(a.Outcome.Result)),
