@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Cmp.Gateway.Features.RateLimits;
 
-/// <summary>Token buckets for runs and widget sessions. Bound from <c>RateLimits</c>.</summary>
+/// <summary>Token buckets for runs, widget sessions and agent commerce (ACP, feeds). Bound from <c>RateLimits</c>.</summary>
 public sealed class RateLimitOptions
 {
     public const string Section = "RateLimits";
@@ -14,6 +14,10 @@ public sealed class RateLimitOptions
 
     /// <summary>One bucket per tenant, shared by all its keys, users and widgets. Default 100/s, bursts of 200.</summary>
     public BucketOptions PerTenant { get; set; } = new() { TokenLimit = 200, TokensPerPeriod = 20, ReplenishmentPeriod = TimeSpan.FromMilliseconds(200) };
+
+    /// <summary>One bucket per ACP caller (an agent platform's key, or a buyer on delegate_payment and feeds). An agent
+    /// platform carries many shoppers, so the default is generous: 100/s, bursts of 200.</summary>
+    public BucketOptions PerAgentPlatform { get; set; } = new() { TokenLimit = 200, TokensPerPeriod = 20, ReplenishmentPeriod = TimeSpan.FromMilliseconds(200) };
 }
 
 /// <summary>A token bucket: holds at most <see cref="TokenLimit"/> requests, refilled by <see cref="TokensPerPeriod"/>

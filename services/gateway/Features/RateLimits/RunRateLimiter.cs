@@ -16,6 +16,7 @@ public sealed class RunRateLimiter : IAsyncDisposable
 {
     readonly PartitionedRateLimiter<string>? _perCaller;
     readonly PartitionedRateLimiter<Guid>? _perTenant;
+    readonly PartitionedRateLimiter<string>? _perAgentPlatform;
 
     public RunRateLimiter(IOptions<RateLimitOptions> options)
     {
@@ -23,11 +24,21 @@ public sealed class RunRateLimiter : IAsyncDisposable
         if (!o.Enabled) return;
         _perCaller = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetTokenBucketLimiter(key, _ => Bucket(o.PerKey)));
         _perTenant = PartitionedRateLimiter.Create<Guid, Guid>(key => RateLimitPartition.GetTokenBucketLimiter(key, _ => Bucket(o.PerTenant)));
+        _perAgentPlatform = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetTokenBucketLimiter(key, _ => Bucket(o.PerAgentPlatform)));
     }
 
     public Result<Unit> AcquireCaller(RunCaller caller) => Acquire(_perCaller, caller.Partition, "key");
 
     public Result<Unit> AcquireTenant(Guid tenantId) => Acquire(_perTenant, tenantId, "tenant");
+
+    /// <summary>An ACP request of this caller (its owner id); the wait until a token is back when refused.</summary>
+    public TimeSpan? AcquireAgentPlatform(string owner)
+    {
+        if (_perAgentPlatform is null) return null;
+        using var lease = _perAgentPlatform.AttemptAcquire(owner);
+        if (lease.IsAcquired) return null;
+        return lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
+    }
 
     static Result<Unit> Acquire<T>(PartitionedRateLimiter<T>? limiter, T key, string name)
     {
@@ -51,5 +62,6 @@ public sealed class RunRateLimiter : IAsyncDisposable
     {
         if (_perCaller is not null) await _perCaller.DisposeAsync();
         if (_perTenant is not null) await _perTenant.DisposeAsync();
+        if (_perAgentPlatform is not null) await _perAgentPlatform.DisposeAsync();
     }
 }

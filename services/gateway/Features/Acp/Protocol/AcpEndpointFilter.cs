@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Cmp.Gateway.Features.Acp.Auth;
 using Cmp.Gateway.Features.Acp.Idempotency;
+using Cmp.Gateway.Features.RateLimits;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
@@ -60,6 +61,10 @@ public sealed class AcpEndpointFilter(AcpSurface api) : IEndpointFilter
             http.Response.Headers.WWWAuthenticate = "Bearer realm=\"acp\"";
             return new AcpError(401, AcpError.InvalidRequest, "unauthorized", AcpTexts.Get(locale, "err.unauthorized")).ToResponse();
         }
+
+        // After authentication, so one platform's burst cannot starve another; before any work is done for it.
+        if (services.GetRequiredService<RunRateLimiter>().AcquireAgentPlatform(caller.Owner) is { } wait)
+            return RateLimited(api, locale, wait).ToResponse();
 
         var supported = options.Versions();
         var newestFirst = supported.Reverse().Select(v => v.ToWire()).ToArray();
@@ -198,6 +203,18 @@ public sealed class AcpEndpointFilter(AcpSurface api) : IEndpointFilter
         {
             return e.Message;
         }
+    }
+
+    /// <summary>429 in each API's own vocabulary: delegate_payment's Error enum has <c>rate_limit_exceeded</c> /
+    /// <c>too_many_requests</c>; checkout's Error types do not, so it answers <c>service_unavailable</c> with the code
+    /// <c>rate_limited</c> (the word ACP's messages use). Both carry <c>Retry-After</c>.</summary>
+    static AcpError RateLimited(AcpSurface api, string locale, TimeSpan wait)
+    {
+        var message = AcpTexts.Get(locale, "err.rate_limited");
+        var error = api == AcpSurface.DelegatePayment
+            ? new AcpError(429, AcpError.RateLimitExceeded, "too_many_requests", message)
+            : new AcpError(429, AcpError.ServiceUnavailable, "rate_limited", message);
+        return error with { RetryAfterSeconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) };
     }
 
     static bool IsPrintable(string value, int max) =>

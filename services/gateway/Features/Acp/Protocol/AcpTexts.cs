@@ -52,6 +52,8 @@ public static class AcpTexts
         ["msg.refunded"] = ("The order could not be placed ({0}); the payment was refunded.", "La commande n'a pas pu être passée ({0}) ; le paiement a été remboursé."),
         ["err.unauthorized"] = ("Send the API key the merchant issued to your platform as 'Authorization: Bearer' followed by the key.",
             "Envoyez la clé API que le marchand a fournie à votre plateforme dans « Authorization: Bearer » suivi de la clé."),
+        ["err.rate_limited"] = ("Too many requests from your platform; retry after the number of seconds in Retry-After.",
+            "Trop de requêtes de votre plateforme ; réessayez après le nombre de secondes indiqué dans Retry-After."),
         ["err.missing_version"] = ("The API-Version header is required.", "L'en-tête API-Version est obligatoire."),
         ["err.unsupported_version"] = ("API-Version {0} is not supported.", "La version d'API {0} n'est pas prise en charge."),
         ["err.not_found"] = ("Checkout session {0} does not exist.", "La session de paiement {0} n'existe pas."),
