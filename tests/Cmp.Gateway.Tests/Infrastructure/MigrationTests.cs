@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Cmp.Data;
 using Cmp.Gateway.Infrastructure.Data;
 using Cmp.Gateway.Tests.Support;
+using Cmp.Testing.Postgres;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -16,32 +17,13 @@ public sealed class MigrationTests(Platform platform)
             ?? throw new InvalidOperationException());
 
     [Fact]
-    public async Task Migrations_apply_to_an_empty_database_and_a_rerun_applies_nothing()
-    {
-        var cs = await platform.Postgres.CreateDatabaseAsync("gw_migrate");
-        await using var db = Context(cs);
-
-        await db.MigrateLockedAsync();
-        await db.MigrateLockedAsync();
-
-        (await db.Database.GetPendingMigrationsAsync()).Should().BeEmpty();
-        (await db.Database.GetAppliedMigrationsAsync()).Should().Equal(db.Database.GetMigrations());
-    }
+    public Task Migrations_apply_to_an_empty_database_and_a_rerun_applies_nothing() => MigrationChecks.AppliesOnceAsync(platform.Postgres, Context);
 
     [Fact]
-    public async Task Replicas_migrating_at_once_do_not_collide()
-    {
-        var cs = await platform.Postgres.CreateDatabaseAsync("gw_race");
+    public Task Replicas_migrating_at_once_do_not_collide() => MigrationChecks.ConcurrentReplicasAsync(platform.Postgres, Context);
 
-        await Task.WhenAll(Enumerable.Range(0, 4).Select(async _ =>
-        {
-            await using var db = Context(cs);
-            await db.MigrateLockedAsync();
-        }));
-
-        await using var check = Context(cs);
-        (await check.Database.GetAppliedMigrationsAsync()).Should().Equal(check.Database.GetMigrations());
-    }
+    [Fact]
+    public Task The_migrated_schema_matches_the_model() => MigrationChecks.SchemaMatchesModelAsync(platform.Postgres, Context);
 
     [Fact]
     public async Task The_history_lives_in_the_runs_schema_so_other_contexts_can_share_the_database()
@@ -52,22 +34,6 @@ public sealed class MigrationTests(Platform platform)
         var tables = await ReadAsync(cs, "SELECT table_schema || '.' || table_name FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema')");
 
         tables.Should().BeEquivalentTo("runs.runs", "runs.__EFMigrationsHistory");
-    }
-
-    [Fact]
-    public async Task The_migrated_schema_matches_the_model()
-    {
-        var migrated = await platform.Postgres.CreateDatabaseAsync("gw_drift_a");
-        var created = await platform.Postgres.CreateDatabaseAsync("gw_drift_b");
-        await using (var a = Context(migrated)) await a.MigrateLockedAsync();
-        await using (var b = Context(created)) await b.Database.EnsureCreatedAsync();
-
-        var fromMigrations = await SchemaFactsAsync(migrated);
-        var fromModel = await SchemaFactsAsync(created);
-
-        fromMigrations.Should().NotBeEmpty();
-        fromMigrations.Except(fromModel).Should().BeEmpty("a migration creates something the model does not declare");
-        fromModel.Except(fromMigrations).Should().BeEmpty("the model declares something no migration creates (write a migration)");
     }
 
     [Fact]
@@ -95,27 +61,6 @@ public sealed class MigrationTests(Platform platform)
         tables.Should().BeEquivalentTo("runs.__EFMigrationsHistory", "commerce.__EFMigrationsHistory_commerce");
         await using var db = Context(target);
         (await db.Database.GetPendingMigrationsAsync()).Should().BeEmpty();
-    }
-
-    /// <summary>Columns, types, nullability, defaults, indexes and constraints of the runs schema, as comparable strings.</summary>
-    static async Task<HashSet<string>> SchemaFactsAsync(string cs)
-    {
-        var facts = new HashSet<string>();
-        facts.UnionWith(await ReadAsync(cs, """
-            SELECT 'column ' || table_name || '.' || column_name || ' ' || data_type || coalesce('(' || character_maximum_length || ')', '')
-                   || ' null=' || is_nullable || ' default=' || coalesce(column_default, '-') || ' identity=' || is_identity
-            FROM information_schema.columns WHERE table_schema = 'runs' AND table_name <> '__EFMigrationsHistory'
-            """));
-        facts.UnionWith(await ReadAsync(cs, """
-            SELECT 'index ' || tablename || ' ' || regexp_replace(indexdef, '^CREATE (UNIQUE )?INDEX \S+ ', 'CREATE \1INDEX ')
-            FROM pg_indexes WHERE schemaname = 'runs' AND tablename <> '__EFMigrationsHistory'
-            """));
-        facts.UnionWith(await ReadAsync(cs, """
-            SELECT 'constraint ' || rel.relname || ' ' || con.conname || ' ' || pg_get_constraintdef(con.oid)
-            FROM pg_constraint con JOIN pg_class rel ON rel.oid = con.conrelid JOIN pg_namespace n ON n.oid = rel.relnamespace
-            WHERE n.nspname = 'runs' AND rel.relname <> '__EFMigrationsHistory'
-            """));
-        return facts;
     }
 
     static async Task<List<string>> ReadAsync(string cs, string sql)
