@@ -32,21 +32,18 @@ public sealed class RunRateLimiter : IAsyncDisposable
     public Result<Unit> AcquireTenant(Guid tenantId) => Acquire(_perTenant, tenantId, "tenant");
 
     /// <summary>An ACP request of this caller (its owner id); the wait until a token is back when refused.</summary>
-    public TimeSpan? AcquireAgentPlatform(string owner)
+    public TimeSpan? AcquireAgentPlatform(string owner) => Wait(_perAgentPlatform, owner);
+
+    static Result<Unit> Acquire<T>(PartitionedRateLimiter<T>? limiter, T key, string name) =>
+        Wait(limiter, key) is { } retryAfter ? RunErrors.RateLimited(name, retryAfter) : Unit.Value;
+
+    /// <summary>Takes one token; null when granted (or limits are off), else the time until a token is back.</summary>
+    static TimeSpan? Wait<T>(PartitionedRateLimiter<T>? limiter, T key)
     {
-        if (_perAgentPlatform is null) return null;
-        using var lease = _perAgentPlatform.AttemptAcquire(owner);
+        if (limiter is null) return null;
+        using var lease = limiter.AttemptAcquire(key);
         if (lease.IsAcquired) return null;
         return lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
-    }
-
-    static Result<Unit> Acquire<T>(PartitionedRateLimiter<T>? limiter, T key, string name)
-    {
-        if (limiter is null) return Unit.Value;
-        using var lease = limiter.AttemptAcquire(key);
-        if (lease.IsAcquired) return Unit.Value;
-        var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
-        return RunErrors.RateLimited(name, retryAfter);
     }
 
     static TokenBucketRateLimiterOptions Bucket(BucketOptions b) => new()
