@@ -19,7 +19,8 @@ public static class StripeRegistration
         if (services.Any(d => d.ServiceType == typeof(IStripeClient))) return services;
         services.AddValidatedOptions<StripeOptions>(config, StripeOptions.Section)
             .Validate(o => o.SecretKey.Length > 0, "Stripe:SecretKey is required when the Stripe payment provider is enabled.");
-        services.AddOptions<HttpResilienceOptions>(HttpClientName).Bind(config.GetSection($"Http:{HttpClientName}")).ValidateDataAnnotations().ValidateOnStart();
+        // Stripe's SDKs wait at most a few seconds between attempts; configuration may still say otherwise.
+        services.AddOptions<HttpResilienceOptions>(HttpClientName).Configure(o => o.MaxDelay = TimeSpan.FromSeconds(5)).Bind(config.GetSection($"Http:{HttpClientName}")).ValidateDataAnnotations().ValidateOnStart();
         services.AddKeyedSingleton(HttpClientName, (sp, _) =>
             StripeResilience.Create(sp.GetRequiredService<IOptionsMonitor<HttpResilienceOptions>>().Get(HttpClientName)));
         services.AddHttpClient(HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
