@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -52,19 +51,18 @@ public sealed class ControlPlaneServiceTests(PostgresFixture pg) : IAsyncLifetim
     public async Task The_migrate_command_applies_migrations_and_exits()
     {
         var target = await pg.CreateDatabaseAsync("cp_migrate_cmd");
-        var dll = typeof(Cmp.ControlPlane.Program).Assembly.Location;
-        var psi = new ProcessStartInfo("dotnet", [dll, "migrate"]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.Environment["ConnectionStrings__ControlPlane"] = target;
-        psi.Environment["Auth__Authority"] = _host.Identity.Server.Issuer;
-        foreach (var (k, v) in _host.Identity.ServiceAuthSettings("cmp-control-plane")) psi.Environment[k.Replace(":", "__")] = v;
-        psi.Environment["Http__runner__BaseAddress"] = "http://127.0.0.1:9";
-        psi.Environment["DOTNET_ENVIRONMENT"] = "Testing";
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:ControlPlane"] = target,
+            ["Auth:Authority"] = _host.Identity.Server.Issuer,
+            ["Http:runner:BaseAddress"] = "http://127.0.0.1:9",
+        };
+        foreach (var (k, v) in _host.Identity.ServiceAuthSettings("cmp-control-plane")) settings[k] = v;
 
-        using var process = Process.Start(psi)!;
-        var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        var (exitCode, output) = await Cmp.Testing.Hosting.ServiceProcess.RunCommandAsync(
+            typeof(Cmp.ControlPlane.Program).Assembly.Location, ["migrate"], settings);
 
-        process.ExitCode.Should().Be(0, output);
+        exitCode.Should().Be(0, output);
         output.Should().Contain("Database is at migration");
         await using var c = new Npgsql.NpgsqlConnection(target);
         await c.OpenAsync();

@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using Cmp.Data;
 using Cmp.Gateway.Infrastructure.Data;
 using Cmp.Gateway.Tests.Support;
+using Cmp.Testing.Hosting;
 using Cmp.Testing.Postgres;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -45,18 +45,10 @@ public sealed class MigrationTests(Platform platform)
             ["ConnectionStrings:Gateway"] = target,
             ["Saleor:ApiUrl"] = "http://127.0.0.1:9/graphql/",   // agent commerce on; never called by `migrate`
         });
-        var psi = new ProcessStartInfo("dotnet", [typeof(Cmp.Gateway.Program).Assembly.Location, "migrate"])
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true,
-        };
-        foreach (var (k, v) in settings) psi.Environment[k.Replace(":", "__")] = v;
-        psi.Environment["DOTNET_ENVIRONMENT"] = "Testing";
 
-        using var process = Process.Start(psi)!;
-        var output = await Task.WhenAll(process.StandardOutput.ReadToEndAsync(), process.StandardError.ReadToEndAsync());
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        var (exitCode, output) = await ServiceProcess.RunCommandAsync(typeof(Cmp.Gateway.Program).Assembly.Location, ["migrate"], settings);
 
-        process.ExitCode.Should().Be(0, string.Concat(output));
+        exitCode.Should().Be(0, output);
         var tables = await ReadAsync(target, "SELECT table_schema || '.' || table_name FROM information_schema.tables WHERE table_name LIKE '__EFMigrationsHistory%'");
         tables.Should().BeEquivalentTo("runs.__EFMigrationsHistory", "commerce.__EFMigrationsHistory_commerce");
         await using var db = Context(target);

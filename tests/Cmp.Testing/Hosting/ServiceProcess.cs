@@ -38,6 +38,22 @@ public sealed class ServiceProcess : IAsyncDisposable
                ?? throw new InvalidOperationException($"{assembly}.dll not built under {bin}: run 'make build' first.");
     }
 
+    /// <summary>Runs a service's command (e.g. <c>migrate</c>) to completion with settings given as configuration keys
+    /// (<c>Section:Key</c>, passed as <c>Section__Key</c>), as a Helm hook or init container would; returns the exit
+    /// code and everything it printed.</summary>
+    public static async Task<(int ExitCode, string Output)> RunCommandAsync(string dll, string[] args,
+        IEnumerable<KeyValuePair<string, string?>> settings, TimeSpan? timeout = null)
+    {
+        var psi = new ProcessStartInfo("dotnet", [dll, .. args]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (k, v) in settings) psi.Environment[k.Replace(":", "__", StringComparison.Ordinal)] = v;
+        psi.Environment["DOTNET_ENVIRONMENT"] = "Testing";
+        using var process = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {dll}");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(timeout ?? TimeSpan.FromSeconds(60));
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
     public static async Task<ServiceProcess> StartAsync(string name, string dll, Uri url, IDictionary<string, string?> env,
         TimeSpan? timeout = null, CancellationToken ct = default)
     {
