@@ -56,11 +56,7 @@ public sealed class DevStack : IAsyncDisposable
         }
         else
         {
-            // The simulators keep their state in memory and start empty, so the platform's databases start empty too:
-            // orders, tenants and credits left from an earlier run would describe a Saleor that no longer exists.
-            var pgRoot = Path.Combine(StateDir, "pg");
-            if (Directory.Exists(pgRoot)) Directory.Delete(pgRoot, recursive: true);
-            var cluster = await PgCluster.StartPersistentAsync(pgRoot, p.Postgres, ct);
+            var cluster = await PgCluster.StartFreshAsync(Path.Combine(StateDir, "pg"), p.Postgres, ct);
             _started.Add(cluster);
             PostgresConnection = cluster.ConnectionString();
         }

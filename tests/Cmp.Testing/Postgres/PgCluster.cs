@@ -6,7 +6,7 @@ namespace Cmp.Testing.Postgres;
 /// <summary>
 /// A PostgreSQL server started from the local binaries on loopback. Ephemeral clusters (tests) live in a temp
 /// directory that is deleted on dispose; a crashed run's leftovers are stopped and removed by the next start
-/// (each directory records its owner's pid). Persistent clusters (<c>make dev</c>) keep their data directory.
+/// (each directory records its owner's pid). The <c>make dev</c> cluster lives in a fixed place and starts empty.
 /// </summary>
 public sealed class PgCluster : IAsyncDisposable
 {
@@ -59,19 +59,27 @@ public sealed class PgCluster : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts (or reuses, if already running) a cluster whose data survives restarts.</summary>
-    public static async Task<PgCluster> StartPersistentAsync(string root, int port, CancellationToken ct = default)
+    /// <summary>
+    /// Starts an empty cluster in a fixed place on a fixed port (<c>make dev</c>). Data from an earlier run is removed
+    /// first (its server stopped if one still runs there): the simulators beside it start empty too, and orders,
+    /// tenants or credits left over would describe a Saleor that no longer exists.
+    /// </summary>
+    public static async Task<PgCluster> StartFreshAsync(string root, int port, CancellationToken ct = default)
     {
-        Directory.CreateDirectory(root);
         var data = Path.Combine(root, "data");
-        var cluster = new PgCluster(root, data, port, ephemeral: false);
-        if (File.Exists(Path.Combine(data, "PG_VERSION")) && await cluster.IsRunningAsync()) return cluster;
+        if (File.Exists(Path.Combine(data, "PG_VERSION")))
+        {
+            try { await PgBinaries.RunAsync("pg_ctl", ["-D", data, "-m", "fast", "-w", "stop"], root, ct); }
+            catch (InvalidOperationException) { }   // not running: nothing to stop
+        }
+        if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+        Directory.CreateDirectory(root);
         await PgBinaries.ChownToPostgresAsync(root);
-        if (!File.Exists(Path.Combine(data, "PG_VERSION"))) await InitDbAsync(data, root, ct);
+        await InitDbAsync(data, root, ct);
         if (FreePort.IsListening(port))
             throw new InvalidOperationException($"Port {port} is taken by another process; set CMP_POSTGRES to use an existing server or free the port.");
         await StartServerAsync(root, data, port, durable: true, ct);
-        return cluster;
+        return new PgCluster(root, data, port, ephemeral: false);
     }
 
     public async Task<bool> IsRunningAsync()
