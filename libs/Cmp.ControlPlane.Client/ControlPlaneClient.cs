@@ -57,6 +57,9 @@ public sealed class ControlPlaneClient(IHttpClientFactory clients) : IControlPla
     public Task<Result<ReservationView>> ReleaseAsync(Guid reservationId, string? reason, CancellationToken ct) =>
         SendAsync<ReservationView>(HttpMethod.Post, $"v1/reservations/{reservationId}/release", new ReleaseRequest(reason), idempotent: true, ct: ct);
 
+    public Task<Result<ReservationView>> ReduceAsync(Guid reservationId, long amount, CancellationToken ct) =>
+        SendAsync<ReservationView>(HttpMethod.Post, $"v1/reservations/{reservationId}/reduce", new ReduceRequest(amount), idempotent: true, ct: ct);
+
     public Task<Result<ReservationView>> GetReservationAsync(Guid reservationId, CancellationToken ct) =>
         SendAsync<ReservationView>(HttpMethod.Get, $"v1/reservations/{reservationId}", ct: ct);
 

@@ -25,6 +25,8 @@ public interface IControlPlaneClient
     Task<Result<ReservationView>> ReserveAsync(Guid tenantId, ReserveRequest request, string idempotencyKey, CancellationToken ct);
     Task<Result<ReservationView>> CommitAsync(Guid reservationId, long amount, CancellationToken ct);
     Task<Result<ReservationView>> ReleaseAsync(Guid reservationId, string? reason, CancellationToken ct);
+    /// <summary>Lowers an open reservation to <paramref name="amount"/> and frees the rest; it stays open.</summary>
+    Task<Result<ReservationView>> ReduceAsync(Guid reservationId, long amount, CancellationToken ct);
     Task<Result<ReservationView>> GetReservationAsync(Guid reservationId, CancellationToken ct);
 
     /// <summary>As a user (their own Keycloak token): the control plane decides what they may see.</summary>

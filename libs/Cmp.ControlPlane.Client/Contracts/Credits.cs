@@ -24,3 +24,5 @@ public sealed record ReserveRequest(long Amount, Guid? InstanceId = null, int? T
 public sealed record CommitRequest(long Amount);
 
 public sealed record ReleaseRequest(string? Reason = null);
+
+public sealed record ReduceRequest(long Amount);

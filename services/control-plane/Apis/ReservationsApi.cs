@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Cmp.ControlPlane.Apis;
 
-/// <summary>Settling a run's reservation: commit the actual cost, or release it. Repeating the same settlement is safe.</summary>
+/// <summary>Settling a reservation: commit the actual cost, or release it (or, still open, reduce it). Repeating the same call is safe.</summary>
 public static class ReservationsApi
 {
     public static RouteGroupBuilder MapReservationsApi(this IEndpointRouteBuilder app)
@@ -14,10 +14,14 @@ public static class ReservationsApi
         g.MapGet("/{id:guid}", Get);
         g.MapPost("/{id:guid}/commit", Commit);
         g.MapPost("/{id:guid}/release", Release);
+        g.MapPost("/{id:guid}/reduce", Reduce);
         return g;
     }
 
     public sealed record ReleaseRequest(string? Reason = null);
+
+    /// <summary>The amount the reservation keeps; the rest is freed and the reservation stays open.</summary>
+    public sealed record ReduceRequest(long Amount);
 
     static async Task<Results<Ok<ReservationView>, ProblemHttpResult>> Get(Guid id, CreditQueries credits, CancellationToken ct) =>
         await credits.ReservationAsync(id, ct) is { } r ? TypedResults.Ok(r) : CreditErrors.ReservationNotFound(id).ToProblem();
@@ -29,4 +33,8 @@ public static class ReservationsApi
     static async Task<Results<Ok<ReservationView>, ProblemHttpResult>> Release(Guid id, ReleaseRequest? body, SettleReservationHandler settle,
         CancellationToken ct) =>
         (await settle.ReleaseAsync(id, body?.Reason, ct)).ToOk();
+
+    static async Task<Results<Ok<ReservationView>, ProblemHttpResult>> Reduce(Guid id, ReduceRequest body, SettleReservationHandler settle,
+        CancellationToken ct) =>
+        (await settle.ReduceAsync(id, body.Amount, ct)).ToOk();
 }

@@ -19,6 +19,34 @@ sealed class SettleReservationHandler(ControlPlaneDbContext db, LedgerWriter led
     public Task<Result<ReservationView>> ReleaseAsync(Guid reservationId, string? reason, CancellationToken ct) =>
         SettleAsync(reservationId, ReservationStatus.Released, 0, reason, ct);
 
+    /// <summary>
+    /// Lowers an open reservation to <paramref name="amount"/> credits and frees the rest at once, leaving it open: a
+    /// credit lease that stops taking new runs hands back what its runs in flight cannot use. Stated as the amount to
+    /// keep, so a repeat changes nothing; raising a reservation is refused (that is a new reservation).
+    /// </summary>
+    public async Task<Result<ReservationView>> ReduceAsync(Guid id, long amount, CancellationToken ct)
+    {
+        if (amount < 0) return CreditErrors.InvalidAmount("A reservation cannot be reduced below 0 credits.");
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var r = await db.Reservations.FromSql($"SELECT * FROM reservations WHERE id = {id} FOR UPDATE").SingleOrDefaultAsync(ct);
+        if (r is null) return CreditErrors.ReservationNotFound(id);
+        if (r.Status != ReservationStatus.Open) return CreditErrors.AlreadySettled(r);
+        if (amount > r.Amount)
+            return CreditErrors.InvalidAmount($"Cannot raise reservation {r.Id} from {r.Amount} to {amount} credits; reserve more instead.");
+        if (amount == r.Amount) return Views.Of(r, await ledger.AccountAsync(r.TenantId, ct));
+        var entry = await ledger.ApplyAsync(new CreditEntry
+        {
+            TenantId = r.TenantId, Kind = CreditEntryKind.Release, Amount = r.Amount - amount, ReservedDelta = amount - r.Amount,
+            IdempotencyKey = $"{r.Id}/reduce/{amount}", ReservationId = r.Id, InstanceId = r.InstanceId,
+            Reason = $"reservation reduced to {amount}",
+        }, ct);
+        if (entry is null) return Error.Permanent("ledger_refused", $"The account refused to reduce reservation {r.Id}; this is a bug.");
+        r.Amount = amount;
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return Views.Of(r, new CreditAccount { TenantId = r.TenantId, Balance = entry.BalanceAfter, Reserved = entry.ReservedAfter });
+    }
+
     /// <summary>Releases open reservations past their expiry; returns how many it settled.</summary>
     public async Task<int> ExpireDueAsync(int batch, CancellationToken ct)
     {

@@ -148,6 +148,39 @@ public sealed class CreditLedgerTests(PostgresFixture pg) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Reducing_an_open_reservation_frees_the_rest_at_once_and_keeps_it_open_for_the_final_commit()
+    {
+        await Grant(100, "g");
+        var (_, r) = await Reserve(40, "lease");
+        var id = r.Str("id");
+
+        var (reduced, view) = await _svc.PostJsonAsync($"/v1/reservations/{id}/reduce", new { amount = 15 });
+        var (repeated, _) = await _svc.PostJsonAsync($"/v1/reservations/{id}/reduce", new { amount = 15 });
+        var (raised, raiseProblem) = await _svc.PostJsonAsync($"/v1/reservations/{id}/reduce", new { amount = 16 });
+        var (tooMuch, _) = await _svc.PostJsonAsync($"/v1/reservations/{id}/commit", new { amount = 16 });
+
+        reduced.StatusCode.Should().Be(HttpStatusCode.OK);
+        view.Str("status").Should().Be("open");
+        view.Long("amount").Should().Be(15);
+        view.Long("available").Should().Be(85);
+        repeated.StatusCode.Should().Be(HttpStatusCode.OK, "a repeat changes nothing");
+        raised.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        raiseProblem.Str("code").Should().Be("invalid_amount");
+        tooMuch.StatusCode.Should().Be(HttpStatusCode.BadRequest, "the reservation holds 15 now");
+        (await Balance()).Long("reserved").Should().Be(15);
+
+        (await _svc.PostJsonAsync($"/v1/reservations/{id}/commit", new { amount = 12 })).Response.StatusCode.Should().Be(HttpStatusCode.OK);
+        var (settledReduce, settledProblem) = await _svc.PostJsonAsync($"/v1/reservations/{id}/reduce", new { amount = 5 });
+
+        settledReduce.StatusCode.Should().Be(HttpStatusCode.Conflict);
+        settledProblem.Str("code").Should().Be("reservation_settled");
+        var balance = await Balance();
+        balance.Long("balance").Should().Be(88);
+        balance.Long("reserved").Should().Be(0);
+        await LedgerShouldMatchAccount();
+    }
+
+    [Fact]
     public async Task Concurrent_commit_and_release_of_one_reservation_settle_it_exactly_once()
     {
         await Grant(100, "g");
