@@ -39,7 +39,10 @@ public sealed class RunRecord
     public bool Stream { get; set; }
     public string? SessionId { get; set; }
 
+    /// <summary>The run's own reservation; null when it is free or metered against a <see cref="LeaseId">credit lease</see>.</summary>
     public Guid? ReservationId { get; set; }
+    /// <summary>The credit lease the run drew on (<c>Runs:CreditLeases</c>): its cost is committed with the lease's.</summary>
+    public Guid? LeaseId { get; set; }
     public long CreditsReserved { get; set; }
     /// <summary>The cost by the price rule; what is (or will be) committed. 0 for failed runs.</summary>
     public long CreditsCharged { get; set; }

@@ -1,4 +1,5 @@
 using Cmp.Gateway.Features.Runs;
+using Cmp.Gateway.Features.Runs.Leases;
 using Microsoft.Extensions.Options;
 
 namespace Cmp.Gateway.Workers;
@@ -8,7 +9,7 @@ namespace Cmp.Gateway.Workers;
 /// failed, then commits or releases every reservation still pending past its due time, with exponential backoff per
 /// run. Safe with several replicas (rows are claimed with <c>SKIP LOCKED</c> leases) and idempotent end to end.
 /// </summary>
-public sealed class SettlementWorker(RunStore store, RunSettlement settlement, TimeProvider clock, IOptionsMonitor<RunsOptions> options,
+public sealed class SettlementWorker(RunStore store, RunSettlement settlement, LeaseStore leases, LeaseSettlement leaseSettlement, TimeProvider clock, IOptionsMonitor<RunsOptions> options,
     ILogger<SettlementWorker> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -34,7 +35,7 @@ public sealed class SettlementWorker(RunStore store, RunSettlement settlement, T
         }
     }
 
-    /// <summary>One pass: orphans, then due settlements. Returns how many runs it settled.</summary>
+    /// <summary>One pass: orphans, then due settlements of runs and credit leases. Returns how many it settled.</summary>
     public async Task<int> PassAsync(CancellationToken ct)
     {
         var o = options.CurrentValue;
@@ -42,22 +43,19 @@ public sealed class SettlementWorker(RunStore store, RunSettlement settlement, T
         var orphans = await store.FailOrphansAsync(now - o.OrphanAfter, now, ct);
         if (orphans > 0) log.LogWarning("Marked {Count} runs interrupted by a gateway restart as failed", orphans);
 
-        var lease = o.SettlementGrace;
-        var due = await store.ClaimDueSettlementsAsync(now, lease, o.SettlementBatchSize, ct);
+        var claimFor = o.SettlementGrace;
+        var due = await store.ClaimDueSettlementsAsync(now, claimFor, o.SettlementBatchSize, ct);
         var settled = 0;
         foreach (var run in due)
         {
-            run.NextSettlementAt = now + Backoff(run.SettlementAttempts, o);
+            run.NextSettlementAt = now + o.SettlementBackoff(run.SettlementAttempts);
             if (await settlement.SettleAsync(run, ct) == RunSettlement.Attempt.Done) settled++;
             await store.SaveSettlementsAsync([run], ct);
         }
-        return settled;
-    }
 
-    static TimeSpan Backoff(int attempts, RunsOptions o)
-    {
-        var first = TimeSpan.FromTicks(Math.Max(o.SettlementInterval.Ticks, o.SettlementGrace.Ticks / 10));
-        var delay = first * Math.Pow(2, Math.Min(attempts - 1, 20));
-        return delay > o.SettlementMaxBackoff ? o.SettlementMaxBackoff : delay;
+        // Credit leases whose owner died (or could not reach the ledger) past their due time.
+        foreach (var lease in await leases.ClaimDueAsync(now, now + claimFor, o.SettlementBatchSize, ct))
+            if (await leaseSettlement.SettleAsync(lease, ct)) settled++;
+        return settled;
     }
 }

@@ -33,7 +33,7 @@ public sealed class MigrationTests(Platform platform)
 
         var tables = await ReadAsync(cs, "SELECT table_schema || '.' || table_name FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema')");
 
-        tables.Should().BeEquivalentTo("runs.runs", "runs.__EFMigrationsHistory");
+        tables.Should().BeEquivalentTo("runs.runs", "runs.credit_leases", "runs.__EFMigrationsHistory");
     }
 
     [Fact]

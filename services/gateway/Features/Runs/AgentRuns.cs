@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Cmp.Gateway.Domain;
 using Cmp.Gateway.Features.RateLimits;
+using Cmp.Gateway.Features.Runs.Leases;
 using Cmp.Hosting.Http;
 using Cmp.Primitives;
 using Cmp.Runner.Client;
@@ -33,7 +34,7 @@ public interface IAgentRuns
 
 public sealed class AgentRuns(
     InstanceAccess access, RunRateLimiter limits, RunCredits credits, RunStore store, RunSettlement settlement, SettlementRecorder recorder,
-    DeferredSettlements deferred,
+    DeferredSettlements deferred, CreditLeases leases,
     IRunnerClient runner, TimeProvider clock, RunTelemetry telemetry, IOptionsMonitor<RunsOptions> options, ILogger<AgentRuns> log) : IAgentRuns
 {
     public async Task<Result<RunResponse>> RunAsync(RunCaller caller, CreateRunRequest request, CancellationToken ct)
@@ -151,22 +152,33 @@ public sealed class AgentRuns(
         }
         var activity = RunTelemetry.StartRun(record.Id, caller, target.InstanceId, stream);
         activity?.SetTag("cmp.tenant.id", target.TenantId.ToString());
-        if (!target.Price.IsFree)
+        CreditLeases.Draw? draw = null;
+        if (!target.Price.IsFree && options.CurrentValue.CreditLeases)
+        {
+            var drawn = await leases.DrawAsync(target);
+            if (!drawn.TryGetValue(out draw, out var refused)) return await RefuseAsync(record, activity, refused);
+            record.LeaseId = draw.LeaseId;
+            record.CreditsReserved = draw.Reserved;
+            record.Settlement = SettlementState.Pending;
+        }
+        else if (!target.Price.IsFree)
         {
             var reserved = await credits.ReserveAsync(record.Id, target);
-            if (!reserved.TryGetValue(out var reservation, out var refused))
-            {
-                activity?.SetTag("cmp.run.outcome", refused.Code);
-                activity?.Dispose();
-                // Nothing ran: a keyed request may be retried with the same key (after a top-up, say).
-                if (record.IdempotencyKey is not null) await store.DeleteAsync(record.Id, CancellationToken.None);
-                return refused;
-            }
+            if (!reserved.TryGetValue(out var reservation, out var refused)) return await RefuseAsync(record, activity, refused);
             record.ReservationId = reservation.Id;
             record.CreditsReserved = reservation.Amount;
             record.Settlement = SettlementState.Pending;
         }
-        return new Begun(new RunExecution(record, target, valid, started, activity, RecordAsync(record.Snapshot(), claimed: record.IdempotencyKey is not null)), null);
+        return new Begun(new RunExecution(record, target, valid, started, activity, RecordAsync(record.Snapshot(), claimed: record.IdempotencyKey is not null), draw), null);
+    }
+
+    /// <summary>The run's credits could not be set aside: nothing ran, and a keyed request may be retried with the same key (after a top-up, say).</summary>
+    async Task<Result<Begun>> RefuseAsync(RunRecord record, Activity? activity, Error refused)
+    {
+        activity?.SetTag("cmp.run.outcome", refused.Code);
+        activity?.Dispose();
+        if (record.IdempotencyKey is not null) await store.DeleteAsync(record.Id, CancellationToken.None);
+        return refused;
     }
 
     async Task<bool> RecordAsync(RunRecord snapshot, bool claimed)
@@ -190,7 +202,8 @@ public sealed class AgentRuns(
         var r = run.Record;
         r.Status = RunStatus.Failed;
         r.ErrorCode = "database_unavailable";
-        await settlement.SettleAsync(r, CancellationToken.None);
+        if (run.Draw is { } draw) leases.Return(draw, 0);
+        else await settlement.SettleAsync(r, CancellationToken.None);
         run.Activity?.Dispose();
         return RunErrors.DatabaseUnavailable();
     }
@@ -256,7 +269,12 @@ public sealed class AgentRuns(
         r.NextSettlementAt = r.Settlement == SettlementState.Pending ? r.CompletedAt + options.CurrentValue.SettlementGrace : null;
         await run.Recorded;   // the outcome updates the row the insert wrote
         var outcome = WriteOutcomeAsync(r.Snapshot());
-        if (r.Settlement == SettlementState.Pending && !options.CurrentValue.SettleBeforeResponse && await outcome)
+        if (run.Draw is { } draw)
+        {
+            // Settled with its lease, from the recorded cost: an outcome that could not be written is not charged.
+            leases.Return(draw, await outcome ? r.CreditsCharged : 0);
+        }
+        else if (r.Settlement == SettlementState.Pending && !options.CurrentValue.SettleBeforeResponse && await outcome)
         {
             deferred.Settle(r.Snapshot());   // the stored outcome guarantees it happens, even if this process dies now
         }
@@ -300,7 +318,8 @@ public sealed class AgentRuns(
 }
 
 /// <summary>One run in flight: its record, what it runs, when it started, and the write of its record.</summary>
-public sealed class RunExecution(RunRecord record, RunTarget target, ValidRunRequest request, long started, Activity? activity, Task<bool> recorded)
+public sealed class RunExecution(RunRecord record, RunTarget target, ValidRunRequest request, long started, Activity? activity, Task<bool> recorded,
+    CreditLeases.Draw? draw)
 {
     public RunRecord Record { get; } = record;
     public RunTarget Target { get; } = target;
@@ -310,6 +329,9 @@ public sealed class RunExecution(RunRecord record, RunTarget target, ValidRunReq
 
     /// <summary>True once the run's record is in the database; false if it could not be written.</summary>
     public Task<bool> Recorded { get; } = recorded;
+
+    /// <summary>What the run took from its tenant's credit lease, when it is metered against one.</summary>
+    public CreditLeases.Draw? Draw { get; } = draw;
 
     public string CallerKind => Record.CallerKind.ToString();
 }

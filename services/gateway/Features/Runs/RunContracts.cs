@@ -17,8 +17,9 @@ public sealed record CreateRunRequest(Guid? InstanceId = null, string? Input = n
     public string? IdempotencyKey { get; init; }
 }
 
-/// <summary>What a run cost and used. <see cref="BalanceAfter"/> is null only while the charge is still being
-/// recorded (the control plane did not answer in time; the gateway retries it in the background).</summary>
+/// <summary>What a run cost and used. <see cref="BalanceAfter"/> is null while the charge is still being recorded
+/// (the control plane did not answer in time, or <c>Runs:SettleBeforeResponse</c> is off, or the run was charged
+/// through a credit lease, which is settled with the other runs on it).</summary>
 public sealed record RunUsage(long CreditsCharged, long? BalanceAfter, long InputTokens, long OutputTokens);
 
 /// <summary>The answer of a successful run (and the data of the stream's <c>end</c> event).</summary>
@@ -29,12 +30,12 @@ public sealed record RunResponse(Guid RunId, Guid InstanceId, string Status, str
     public bool Replayed { get; init; }
 }
 
-/// <summary>A run record as <c>GET /v1/runs</c> shows it.</summary>
+/// <summary>A run record as <c>GET /v1/runs</c> shows it. <see cref="LeaseId"/>: the credit lease it was charged through, if any.</summary>
 public sealed record RunView(
     Guid Id, Guid InstanceId, Guid TenantId, string Status, bool Stream, string? SessionId,
     long CreditsReserved, long CreditsCharged, long InputTokens, long OutputTokens, long? LatencyMs, string? ErrorCode,
     string Settlement, long? BalanceAfter, string CallerKind, string? IdempotencyKey, DateTimeOffset CreatedAt, DateTimeOffset? CompletedAt,
-    DateTimeOffset? SettledAt);
+    DateTimeOffset? SettledAt, Guid? LeaseId);
 
 /// <summary>Newest first; pass <see cref="NextCursor"/> back as <c>?before=</c> for the next page.</summary>
 public sealed record RunPage(IReadOnlyList<RunView> Items, Guid? NextCursor);

@@ -20,10 +20,17 @@ public sealed class RunCredits(IControlPlaneClient controlPlane, IOptionsMonitor
     /// Sets the run's maximum cost aside. Not cancelled by the caller: a reservation made while the caller was
     /// leaving is recorded and released at once, rather than left to expire.
     /// </summary>
-    public async Task<Result<ReservationView>> ReserveAsync(Guid runId, RunTarget target)
+    public Task<Result<ReservationView>> ReserveAsync(Guid runId, RunTarget target) =>
+        ReserveAsync(ReservationKey(runId), target, target.InstanceId, target.Price.Reserve, options.CurrentValue.ReservationTtl);
+
+    /// <summary>Sets a block of the tenant's credits aside for a credit lease (any of its instances may draw on it).</summary>
+    public Task<Result<ReservationView>> ReserveLeaseAsync(string key, RunTarget target, long amount, TimeSpan ttl) =>
+        ReserveAsync(key, target, null, amount, ttl);
+
+    async Task<Result<ReservationView>> ReserveAsync(string key, RunTarget target, Guid? instanceId, long amount, TimeSpan ttl)
     {
-        var request = new ReserveRequest(target.Price.Reserve, target.InstanceId, (int)options.CurrentValue.ReservationTtl.TotalSeconds);
-        var reserved = await controlPlane.ReserveAsync(target.TenantId, request, ReservationKey(runId), CancellationToken.None);
+        var request = new ReserveRequest(amount, instanceId, (int)Math.Ceiling(ttl.TotalSeconds));
+        var reserved = await controlPlane.ReserveAsync(target.TenantId, request, key, CancellationToken.None);
         if (reserved.IsSuccess) return reserved;
         var error = reserved.Error;
         return error.Kind switch
@@ -43,6 +50,10 @@ public sealed class RunCredits(IControlPlaneClient controlPlane, IOptionsMonitor
     public Task<Result<ReservationView>> GetAsync(Guid reservationId, CancellationToken ct) =>
         controlPlane.GetReservationAsync(reservationId, ct);
 
-    public Task<Result<ReservationView>> ReserveLateAsync(Guid runId, Guid tenantId, Guid instanceId, long amount, CancellationToken ct) =>
-        controlPlane.ReserveAsync(tenantId, new ReserveRequest(amount, instanceId, 300), LateReservationKey(runId), ct);
+    /// <summary>A reservation for a charge whose own reservation lapsed, committed at once (so a short TTL).</summary>
+    public Task<Result<ReservationView>> ReserveLateAsync(string key, Guid tenantId, Guid? instanceId, long amount, CancellationToken ct) =>
+        controlPlane.ReserveAsync(tenantId, new ReserveRequest(amount, instanceId, 300), key, ct);
+
+    public Task<Result<ReservationView>> ReduceAsync(Guid reservationId, long amount, CancellationToken ct) =>
+        controlPlane.ReduceAsync(reservationId, amount, ct);
 }

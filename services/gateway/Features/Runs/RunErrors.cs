@@ -80,7 +80,7 @@ public static class RunErrors
 
     public static Error RunNotFound(Guid id) => Error.NotFound("run_not_found", $"Run {id} does not exist or is not yours.");
 
-    static long? Long(Error e, string key) => e.Details.TryGetValue(key, out var v) ? v switch
+    internal static long? Long(Error e, string key) => e.Details.TryGetValue(key, out var v) ? v switch
     {
         long l => l,
         int i => i,

@@ -57,7 +57,7 @@ public sealed class RunQueries(RunStore store, InstanceDirectory directory)
             CallerKind.ApiKey => "api_key",
             CallerKind.Widget => "widget",
             _ => "user",
-        }, r.IdempotencyKey, r.CreatedAt, r.CompletedAt, r.SettledAt);
+        }, r.IdempotencyKey, r.CreatedAt, r.CompletedAt, r.SettledAt, r.LeaseId);
 
     static string Snake(string s) => s.ToLowerInvariant();
 }

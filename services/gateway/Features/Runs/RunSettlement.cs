@@ -1,17 +1,14 @@
-using Cmp.ControlPlane.Contracts;
 using Cmp.Gateway.Domain;
 using Cmp.Primitives;
 
 namespace Cmp.Gateway.Features.Runs;
 
 /// <summary>
-/// Ends a finished run's reservation in the control plane: commit the run's cost, or release it all. Used inline
-/// right after a run and by the settlement worker for whatever could not be settled then; both paths are safe to
-/// repeat because commit and release are idempotent by reservation. If the reservation expired before its cost
-/// could be committed (the control plane was unreachable for longer than the reservation's TTL), the cost is charged
-/// through a new reservation, so a completed run is never free by accident.
+/// Ends a finished run's own reservation in the control plane (see <see cref="ReservationCloser"/>) and records
+/// where it ended on the run. Used inline right after a run and by the settlement worker for whatever could not be
+/// settled then; both paths are safe to repeat. Runs metered against a credit lease are settled with their lease.
 /// </summary>
-public sealed class RunSettlement(RunCredits credits, TimeProvider clock, RunTelemetry telemetry, ILogger<RunSettlement> log)
+public sealed class RunSettlement(ReservationCloser closer, TimeProvider clock, RunTelemetry telemetry, ILogger<RunSettlement> log)
 {
     /// <summary>Outcome of one attempt: Done (the record says where it ended) or Retry later.</summary>
     public enum Attempt { Done, Retry }
@@ -23,91 +20,40 @@ public sealed class RunSettlement(RunCredits credits, TimeProvider clock, RunTel
     public async Task<Attempt> SettleAsync(RunRecord run, CancellationToken ct)
     {
         if (run.Settlement != SettlementState.Pending || run.ReservationId is not { } reservation) return Attempt.Done;
-        var result = run.CreditsCharged > 0
-            ? await credits.CommitAsync(reservation, run.CreditsCharged, ct)
-            : await credits.ReleaseAsync(reservation, ReleaseReason(run), ct);
-
-        if (result.TryGetValue(out var settled, out var error))
+        var outcome = await closer.CloseAsync(new ReservationCloser.Closing(
+            $"run {run.Id}", reservation, run.TenantId, run.InstanceId, run.CreditsCharged, ReleaseReason(run), RunCredits.LateReservationKey(run.Id)), ct);
+        switch (outcome)
         {
-            Settled(run, run.CreditsCharged > 0 ? SettlementState.Committed : SettlementState.Released, settled);
-        }
-        else if (error.Code == "reservation_settled")
-        {
-            // Settled already, by us (a repeat with a lost answer cannot differ) or by the ledger's expiry: ask which.
-            var current = await credits.GetAsync(reservation, ct);
-            if (!current.TryGetValue(out var view, out var lookupError)) return Deferred(run, lookupError);
-            if (view.Status == "committed")
-            {
-                if (run.CreditsCharged == 0 || view.CommittedAmount != run.CreditsCharged)
-                    log.LogError("Reservation {Reservation} of run {RunId} was committed with {Committed} credits, not {Expected}",
-                        reservation, run.Id, view.CommittedAmount, run.CreditsCharged);
-                Settled(run, SettlementState.Committed, null);   // its balance now is not the balance right after this run
-            }
-            else if (run.CreditsCharged == 0) Settled(run, SettlementState.Released, null);
-            else if (await ChargeLateAsync(run, ct) == Attempt.Retry) return Deferred(run, error);
-        }
-        else if (error.Kind is ErrorKind.Transient or ErrorKind.Timeout or ErrorKind.RateLimited)
-        {
-            return Deferred(run, error);
-        }
-        else
-        {
-            // The ledger refused for good (reservation unknown, an amount it will not take): a human must look.
-            log.LogError("Settling run {RunId} failed for good: {Error}", run.Id, error);
-            run.Settlement = SettlementState.Failed;
-            run.SettlementError = Trim(error.ToString());
-            run.NextSettlementAt = null;
-        }
-        if (run.Settlement == SettlementState.Committed) telemetry.Charged(run.CreditsCharged);
-        return Attempt.Done;
-    }
-
-    /// <summary>The original reservation lapsed: charge the completed run through a fresh one (idempotent by run).</summary>
-    async Task<Attempt> ChargeLateAsync(RunRecord run, CancellationToken ct)
-    {
-        var late = await credits.ReserveLateAsync(run.Id, run.TenantId, run.InstanceId, run.CreditsCharged, ct);
-        if (!late.TryGetValue(out var reservation, out var error))
-        {
-            if (error.Kind is ErrorKind.Transient or ErrorKind.Timeout) return Attempt.Retry;
-            log.LogError("Run {RunId}: its reservation expired and {Credits} credits could not be charged: {Error}", run.Id, run.CreditsCharged, error);
-            run.Settlement = SettlementState.Failed;
-            run.SettlementError = Trim($"reservation expired before commit; late charge refused: {error}");
-            run.NextSettlementAt = null;
-            return Attempt.Done;
-        }
-        var committed = await credits.CommitAsync(reservation.Id, run.CreditsCharged, ct);
-        if (!committed.TryGetValue(out var view, out var commitError)) return commitError.Kind is ErrorKind.Transient or ErrorKind.Timeout ? Attempt.Retry : Fail(commitError);
-        log.LogWarning("Run {RunId}: its reservation expired before commit; charged {Credits} credits through reservation {Reservation}",
-            run.Id, run.CreditsCharged, reservation.Id);
-        run.ReservationId = reservation.Id;
-        Settled(run, SettlementState.Committed, view);
-        return Attempt.Done;
-
-        Attempt Fail(Error e)
-        {
-            run.Settlement = SettlementState.Failed;
-            run.SettlementError = Trim($"late charge could not be committed: {e}");
-            run.NextSettlementAt = null;
-            return Attempt.Done;
+            case ReservationCloser.Committed c:
+                run.ReservationId = c.ReservationId;
+                Settled(run, SettlementState.Committed, c.BalanceAfter);
+                telemetry.Charged(run.CreditsCharged);
+                return Attempt.Done;
+            case ReservationCloser.Released:
+                Settled(run, SettlementState.Released, null);
+                return Attempt.Done;
+            case ReservationCloser.Failed f:
+                run.Settlement = SettlementState.Failed;
+                run.SettlementError = Trim(f.Reason);
+                run.NextSettlementAt = null;
+                return Attempt.Done;
+            default:
+                // Left pending; next_settlement_at already says when the worker may try again.
+                var error = ((ReservationCloser.Retry)outcome).Error;
+                telemetry.SettlementDeferred();
+                log.LogWarning("Settling run {RunId} ({Kind}) is deferred: {Error}", run.Id, run.CreditsCharged > 0 ? "commit" : "release", error);
+                run.SettlementError = Trim(error.ToString());
+                return Attempt.Retry;
         }
     }
 
-    /// <summary>Left pending; <c>next_settlement_at</c> already says when the worker may try again.</summary>
-    Attempt Deferred(RunRecord run, Error error)
-    {
-        telemetry.SettlementDeferred();
-        log.LogWarning("Settling run {RunId} ({Kind}) is deferred: {Error}", run.Id, run.CreditsCharged > 0 ? "commit" : "release", error);
-        run.SettlementError = Trim(error.ToString());
-        return Attempt.Retry;
-    }
-
-    void Settled(RunRecord run, SettlementState state, ReservationView? view)
+    void Settled(RunRecord run, SettlementState state, long? balanceAfter)
     {
         run.Settlement = state;
         run.SettledAt = clock.GetUtcNow();
         run.NextSettlementAt = null;
         run.SettlementError = null;
-        if (view is not null && state == SettlementState.Committed) run.BalanceAfter = view.Balance;
+        if (balanceAfter is not null) run.BalanceAfter = balanceAfter;
     }
 
     static string ReleaseReason(RunRecord run) => run.Status switch
@@ -116,5 +62,5 @@ public sealed class RunSettlement(RunCredits credits, TimeProvider clock, RunTel
         _ => $"run failed: {run.ErrorCode ?? "unknown"}",
     };
 
-    static string Trim(string s) => s.Length <= 1000 ? s : s[..1000];
+    internal static string Trim(string s) => s.Length <= 1000 ? s : s[..1000];
 }

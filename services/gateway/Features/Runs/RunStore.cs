@@ -114,14 +114,14 @@ public sealed class RunStore(IDbContextFactory<GatewayDbContext> contexts, RunWr
 
     /// <summary>
     /// Runs still <c>running</c> long after any run could have ended belong to a gateway that died mid-run: they are
-    /// marked failed, and those with a reservation become due for release.
+    /// marked failed, and those with a reservation become due for release (those under a credit lease are settled with it).
     /// </summary>
     public async Task<int> FailOrphansAsync(DateTimeOffset startedBefore, DateTimeOffset now, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         return await db.Database.ExecuteSqlAsync($"""
             UPDATE runs.runs SET status = 'failed', error_code = {RunErrorCodes.RunInterrupted}, credits_charged = 0, completed_at = {now},
-                   settlement = CASE WHEN reservation_id IS NULL THEN 'none' ELSE 'pending' END,
+                   settlement = CASE WHEN lease_id IS NOT NULL THEN settlement WHEN reservation_id IS NULL THEN 'none' ELSE 'pending' END,
                    next_settlement_at = CASE WHEN reservation_id IS NULL THEN NULL ELSE {now} END
             WHERE id IN (SELECT id FROM runs.runs WHERE status = 'running' AND created_at < {startedBefore} FOR UPDATE SKIP LOCKED)
             """, ct);

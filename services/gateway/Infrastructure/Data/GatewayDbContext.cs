@@ -13,6 +13,7 @@ public sealed class GatewayDbContext(DbContextOptions<GatewayDbContext> options)
     public const string Schema = "runs";
 
     public DbSet<RunRecord> Runs => Set<RunRecord>();
+    public DbSet<CreditLease> CreditLeases => Set<CreditLease>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

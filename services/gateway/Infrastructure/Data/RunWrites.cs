@@ -16,13 +16,13 @@ public sealed class RunWrites : IAsyncDisposable
     const string Columns = """
         id, tenant_id, instance_id, caller_kind, caller_id, status, stream, session_id, reservation_id, credits_reserved, credits_charged,
         input_tokens, output_tokens, latency_ms, error_code, settlement, settlement_attempts, next_settlement_at, settlement_error,
-        balance_after, idempotency_key, request_hash, outcome, correlation_id, created_at, completed_at, settled_at
+        balance_after, idempotency_key, request_hash, outcome, correlation_id, created_at, completed_at, settled_at, lease_id
         """;
 
-    static readonly string Insert = $"INSERT INTO runs.runs ({Columns}) VALUES ({string.Join(", ", Enumerable.Range(1, 27).Select(i => "$" + i))})";
+    static readonly string Insert = $"INSERT INTO runs.runs ({Columns}) VALUES ({string.Join(", ", Enumerable.Range(1, 28).Select(i => "$" + i))})";
 
     static readonly string Update = $"""
-        UPDATE runs.runs SET ({Columns}) = ({string.Join(", ", Enumerable.Range(1, 27).Select(i => "$" + i))}) WHERE id = $1
+        UPDATE runs.runs SET ({Columns}) = ({string.Join(", ", Enumerable.Range(1, 28).Select(i => "$" + i))}) WHERE id = $1
         """;
 
     readonly NpgsqlDataSource _source;
@@ -71,6 +71,7 @@ public sealed class RunWrites : IAsyncDisposable
         p.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = r.CreatedAt });
         p.Add(Value(r.CompletedAt, NpgsqlDbType.TimestampTz));
         p.Add(Value(r.SettledAt, NpgsqlDbType.TimestampTz));
+        p.Add(Value(r.LeaseId, NpgsqlDbType.Uuid));
         var rows = await command.ExecuteNonQueryAsync(ct);
         if (expectRow && rows == 0) throw new InvalidOperationException($"Run {r.Id} has no record to update.");
     }

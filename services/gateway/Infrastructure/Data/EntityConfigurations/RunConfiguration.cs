@@ -27,6 +27,7 @@ sealed class RunConfiguration : IEntityTypeConfiguration<RunRecord>
         b.Property(x => x.Stream).HasColumnName("stream");
         b.Property(x => x.SessionId).HasColumnName("session_id").HasMaxLength(200);
         b.Property(x => x.ReservationId).HasColumnName("reservation_id");
+        b.Property(x => x.LeaseId).HasColumnName("lease_id");
         b.Property(x => x.CreditsReserved).HasColumnName("credits_reserved");
         b.Property(x => x.CreditsCharged).HasColumnName("credits_charged");
         b.Property(x => x.InputTokens).HasColumnName("input_tokens");
@@ -56,6 +57,8 @@ sealed class RunConfiguration : IEntityTypeConfiguration<RunRecord>
         b.HasIndex(x => x.CreatedAt).HasFilter("status = 'running'").HasDatabaseName("ix_runs_running");
         // The settlement worker's queue: only the few rows with work left.
         b.HasIndex(x => x.NextSettlementAt).HasFilter("settlement = 'pending'").HasDatabaseName("ix_runs_settlement_due");
+        // Settling a credit lease sums (and marks) its runs.
+        b.HasIndex(x => x.LeaseId).HasFilter("lease_id IS NOT NULL").HasDatabaseName("ix_runs_lease");
     }
 }
 

@@ -1,0 +1,249 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Cmp.Gateway.Domain;
+using Cmp.Primitives;
+using Microsoft.Extensions.Options;
+
+namespace Cmp.Gateway.Features.Runs.Leases;
+
+/// <summary>
+/// Meters runs against credit leases (<c>Runs:CreditLeases</c>): per tenant, one open block of reserved credits that
+/// runs draw their maximum cost from in memory, and give back what they did not spend when they end. When a lease
+/// is too small for the next run or older than <c>Runs:LeaseDuration</c>, it closes: what its runs in flight cannot
+/// use is handed back to the ledger at once (the reservation is reduced), and once its last run ended it is settled
+/// with the sum of its runs' recorded costs (<see cref="LeaseSettlement"/>). A new lease is sized to what the
+/// tenant drew from the last one, so a busy tenant makes a ledger round trip about once per lease, not per run.
+/// Credits can never be overspent: a run draws only what its lease still holds, and the ledger never lets leases
+/// hold more than the balance.
+/// </summary>
+public sealed class CreditLeases(RunCredits credits, LeaseStore store, LeaseSettlement settlement, TimeProvider clock,
+    IOptionsMonitor<RunsOptions> options, ILogger<CreditLeases> log) : BackgroundService
+{
+    /// <summary>What a run took from a lease; give it back with <see cref="Return"/> once the run's outcome is recorded.</summary>
+    public sealed record Draw(Lease Lease, long Reserved)
+    {
+        public Guid LeaseId => Lease.Row.Id;
+    }
+
+    /// <summary>A lease as this replica meters it. Its counters change under its own lock.</summary>
+    public sealed class Lease(CreditLease row, long opened)
+    {
+        public CreditLease Row { get; } = row;
+        internal long Opened { get; } = opened;
+        internal long Drawn;     // the maximum cost of runs in flight plus the cost of runs that ended
+        internal int InFlight;
+        internal bool Closed;
+    }
+
+    /// <summary>One tenant's open lease, and the gate that lets one run at a time open the next.</summary>
+    sealed class Tenant
+    {
+        public readonly SemaphoreSlim Gate = new(1, 1);
+        public volatile Lease? Current;
+        public long Waiting;     // credits wanted by runs queued at the gate: the next lease is sized for them too
+    }
+
+    readonly ConcurrentDictionary<Guid, Tenant> _tenants = new();
+    readonly Channel<Lease> _drained = Channel.CreateUnbounded<Lease>();
+    int _undrained;   // closed leases with runs still going
+
+    /// <summary>Takes the run's maximum cost from the tenant's lease, opening a new one when needed.</summary>
+    public async Task<Result<Draw>> DrawAsync(RunTarget target)
+    {
+        var tenant = _tenants.GetOrAdd(target.TenantId, _ => new Tenant());
+        var need = target.Price.Reserve;
+        if (TryDraw(tenant.Current, need) is { } draw) return draw;
+
+        Interlocked.Add(ref tenant.Waiting, need);
+        await tenant.Gate.WaitAsync();
+        try
+        {
+            Interlocked.Add(ref tenant.Waiting, -need);
+            // Another run may have opened a lease while this one waited at the gate.
+            if (TryDraw(tenant.Current, need) is { } drawn) return drawn;
+            var previous = tenant.Current;
+            tenant.Current = null;
+            if (previous is not null) await CloseAsync(previous);
+            var opened = await OpenAsync(target, need, Size(previous, need + Interlocked.Read(ref tenant.Waiting)));
+            if (!opened.TryGetValue(out var lease, out var error)) return error;
+            tenant.Current = lease;
+            return TryDraw(lease, need)!;
+        }
+        finally
+        {
+            tenant.Gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// The run ended and its outcome was written (or could not be: then its record still says running, and the lease
+    /// counts it as free). Gives back the part of its draw it did not spend; the lease's last run settles a closed lease.
+    /// </summary>
+    public void Return(Draw draw, long charged)
+    {
+        var lease = draw.Lease;
+        bool drained;
+        lock (lease)
+        {
+            lease.InFlight--;
+            lease.Drawn -= draw.Reserved - Math.Clamp(charged, 0, draw.Reserved);
+            drained = lease.Closed && lease.InFlight == 0;
+        }
+        if (!drained) return;
+        Interlocked.Decrement(ref _undrained);
+        _drained.Writer.TryWrite(lease);
+    }
+
+    Draw? TryDraw(Lease? lease, long need)
+    {
+        if (lease is null) return null;
+        lock (lease)
+        {
+            if (lease.Closed || lease.Row.CreditsReserved - lease.Drawn < need || clock.GetElapsedTime(lease.Opened) >= options.CurrentValue.LeaseDuration)
+                return null;
+            lease.Drawn += need;
+            lease.InFlight++;
+            return new Draw(lease, need);
+        }
+    }
+
+    /// <summary>
+    /// At least what the waiting runs need; otherwise twice what the last lease drew per <c>Runs:LeaseDuration</c> (so a
+    /// steady tenant needs one lease per period), capped by <c>Runs:MaxLeaseCredits</c>.
+    /// </summary>
+    long Size(Lease? previous, long waiting)
+    {
+        var o = options.CurrentValue;
+        var size = waiting;
+        if (previous is not null)
+        {
+            long drawn;
+            lock (previous) drawn = previous.Drawn;
+            var age = Math.Max(clock.GetElapsedTime(previous.Opened).TotalSeconds, 0.001);
+            size = Math.Max(size, (long)Math.Ceiling(2 * drawn / age * o.LeaseDuration.TotalSeconds));
+        }
+        return Math.Clamp(size, waiting, Math.Max(o.MaxLeaseCredits, waiting));
+    }
+
+    async Task<Result<Lease>> OpenAsync(RunTarget target, long need, long size)
+    {
+        var o = options.CurrentValue;
+        var ttl = o.ReservationTtl + o.LeaseDuration;
+        while (true)
+        {
+            var id = Guid.CreateVersion7(clock.GetUtcNow());
+            var reserved = await credits.ReserveLeaseAsync(LeaseSettlement.ReservationKey(id), target, size, ttl);
+            if (!reserved.TryGetValue(out var reservation, out var error))
+            {
+                // Less than hoped for is still a lease, as long as it covers this run.
+                if (error.Kind == ErrorKind.PaymentRequired && RunErrors.Long(error, "available") is { } available && available >= need && available < size)
+                {
+                    size = available;
+                    continue;
+                }
+                return error;
+            }
+            var now = clock.GetUtcNow();
+            var row = new CreditLease
+            {
+                Id = id, TenantId = target.TenantId, ReservationId = reservation.Id, CreditsReserved = reservation.Amount, State = LeaseState.Open,
+                OpenedAt = now, SettleAfter = now + o.LeaseDuration + o.OrphanAfter,
+            };
+            try
+            {
+                await store.InsertAsync(row, CancellationToken.None);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                log.LogError(e, "Could not record credit lease {LeaseId}; releasing its reservation", id);
+                await credits.ReleaseAsync(reservation.Id, "credit lease could not be recorded", CancellationToken.None);
+                return RunErrors.DatabaseUnavailable();
+            }
+            return new Lease(row, clock.GetTimestamp());
+        }
+    }
+
+    /// <summary>
+    /// No more runs. A drained lease is settled now (the next lease may need its credits); otherwise what its runs in
+    /// flight cannot use goes back now, and its last run settles it.
+    /// </summary>
+    async Task CloseAsync(Lease lease)
+    {
+        long keep;
+        bool drained;
+        lock (lease)
+        {
+            if (lease.Closed) return;
+            lease.Closed = true;
+            keep = lease.Drawn;
+            drained = lease.InFlight == 0;
+            if (!drained) Interlocked.Increment(ref _undrained);
+        }
+        if (drained)
+        {
+            await SettleAsync(lease);
+            return;
+        }
+        if (keep >= lease.Row.CreditsReserved) return;
+        var reduced = await credits.ReduceAsync(lease.Row.ReservationId, keep, CancellationToken.None);
+        if (!reduced.IsSuccess && reduced.Error.Code != "reservation_settled")
+            log.LogWarning("Could not hand back the unused credits of lease {LeaseId}; they are freed when it is settled: {Error}", lease.Row.Id, reduced.Error);
+    }
+
+    async Task SettleAsync(Lease lease)
+    {
+        try
+        {
+            await settlement.SettleAsync(lease.Row, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            log.LogWarning(e, "Settling credit lease {LeaseId} failed; the settlement worker will finish it", lease.Row.Id);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settlers = Enumerable.Range(0, 4).Select(_ => SettleDrainedAsync()).ToArray();
+        try
+        {
+            // Idle tenants' leases close on time too, so their unused credits go back to the ledger.
+            using var timer = new PeriodicTimer(options.CurrentValue.LeaseDuration / 2, clock);
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+                await CloseAsync(aged: true);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        // Shutting down: close every lease; those whose runs are still going settle when they end (or by the worker).
+        await CloseAsync(aged: false);
+        using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        while (!grace.IsCancellationRequested && Volatile.Read(ref _undrained) > 0) await Task.Delay(50, CancellationToken.None);
+        _drained.Writer.TryComplete();
+        await Task.WhenAll(settlers);
+    }
+
+    async Task CloseAsync(bool aged)
+    {
+        foreach (var tenant in _tenants.Values)
+        {
+            if (tenant.Current is not { } lease || (aged && clock.GetElapsedTime(lease.Opened) < options.CurrentValue.LeaseDuration)) continue;
+            if (!await tenant.Gate.WaitAsync(0)) continue;   // a run is opening the next one right now
+            try
+            {
+                if (tenant.Current != lease) continue;
+                tenant.Current = null;
+                await CloseAsync(lease);
+            }
+            finally
+            {
+                tenant.Gate.Release();
+            }
+        }
+    }
+
+    async Task SettleDrainedAsync()
+    {
+        await foreach (var lease in _drained.Reader.ReadAllAsync()) await SettleAsync(lease);
+    }
+}

@@ -1,0 +1,198 @@
+using System.Net;
+using System.Net.Http.Json;
+using Cmp.Gateway.Domain;
+using Cmp.Gateway.Features.Runs.Leases;
+using Cmp.Gateway.Infrastructure.Data;
+using Cmp.Gateway.Tests.Support;
+using Cmp.Testing;
+using Microsoft.EntityFrameworkCore;
+
+namespace Cmp.Gateway.Tests.Features;
+
+/// <summary>
+/// Runs metered against credit leases (<c>Runs:CreditLeases</c>): the same exactly-once charging and the same 402s as
+/// a reservation per run, with one ledger round trip per lease instead of per run; every credit a lease commits is
+/// backed by a finished run's record, and a lease left behind by a dead gateway is settled by the worker.
+/// </summary>
+public sealed class CreditLeaseTests(Platform platform) : IAsyncLifetime
+{
+    static readonly Dictionary<string, string?> Leases = new() { ["Runs:CreditLeases"] = "true", ["Runs:LeaseDuration"] = "00:00:00.300" };
+
+    public async ValueTask InitializeAsync() => await platform.ResetSimAsync();
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    static Dictionary<string, string?> With(params (string Key, string Value)[] more)
+    {
+        var settings = new Dictionary<string, string?>(Leases);
+        foreach (var (key, value) in more) settings[key] = value;
+        return settings;
+    }
+
+    async Task<Credits> SettledCreditsAsync(Account account) =>
+        await Poller.ValueAsync<Credits?>(async () => await platform.CreditsAsync(account.TenantId) is { Reserved: 0 } c ? c : null,
+            "every lease of the tenant to be settled") ?? throw new InvalidOperationException();
+
+    [Fact]
+    public async Task Of_100_concurrent_runs_with_credits_for_30_exactly_30_succeed_through_a_few_leases_and_the_balance_ends_at_zero()
+    {
+        await using var gateway = platform.StartGateway(Leases);
+        var account = await platform.AccountAsync(credits: 30);
+        using var client = gateway.Client(account.Key);
+        using var start = new SemaphoreSlim(0);
+
+        var runs = Enumerable.Range(0, 100).Select(async i =>
+        {
+            await start.WaitAsync();
+            using var response = await client.PostAsJsonAsync("/v1/runs", new { instance_id = account.InstanceId, input = $"run {i}" });
+            return (response.StatusCode, Body: await Http.ReadAsync(response));
+        }).ToList();
+        start.Release(100);
+        var results = await Task.WhenAll(runs);
+
+        results.Count(r => r.StatusCode == HttpStatusCode.OK).Should().Be(30);
+        results.Where(r => r.StatusCode != HttpStatusCode.OK).Should().HaveCount(70)
+            .And.OnlyContain(r => r.StatusCode == HttpStatusCode.PaymentRequired && r.Body.Code() == "insufficient_credits");
+        var usages = results.Where(r => r.StatusCode == HttpStatusCode.OK).Select(r => r.Body.GetProperty("usage")).ToList();
+        usages.Select(u => u.GetProperty("credits_charged").GetInt64()).Should().OnlyContain(c => c == 1);
+        usages.Count(u => u.TryGetProperty("balance_after", out _)).Should().Be(0, "a lease is settled after the answer");
+        (await SettledCreditsAsync(account)).Should().Be(new Credits(0, 0, 0));
+        var ledger = await platform.LedgerAsync(account.TenantId);
+        ledger.Where(e => e.Kind == "commit").Sum(e => e.Amount).Should().Be(30);
+        ledger.Count(e => e.Kind == "reserve").Should().BeLessThan(10, "runs share leases instead of reserving one by one");
+        ledger.Should().OnlyContain(e => e.BalanceAfter >= 0);
+        (await platform.SimRunsAsync()).Should().HaveCount(30, "a run that could not pay never reaches Langflow");
+        await using var db = await gateway.Get<IDbContextFactory<GatewayDbContext>>().CreateDbContextAsync();
+        var records = await db.Runs.Where(r => r.TenantId == account.TenantId).ToListAsync();
+        records.Should().HaveCount(30).And.OnlyContain(r => r.LeaseId != null && r.Settlement == SettlementState.Committed && r.CreditsCharged == 1);
+        var leases = await db.CreditLeases.Where(l => l.TenantId == account.TenantId).ToListAsync();
+        leases.Should().OnlyContain(l => l.State != LeaseState.Open);
+        leases.Sum(l => l.CreditsCharged).Should().Be(30, "each lease commits exactly what its runs' records say");
+    }
+
+    [Fact]
+    public async Task Token_priced_runs_are_charged_by_the_price_rule_and_a_failed_run_costs_nothing()
+    {
+        await using var gateway = platform.StartGateway(Leases);
+        var account = await platform.AccountAsync(Platform.TokenSku, credits: 100);
+        using var client = gateway.Client(account.Key);
+
+        var (first, one) = await client.PostJsonAsync("/v1/runs", new { instance_id = account.InstanceId, input = "Tell me about your return policy please" });
+        await platform.ArmAsync("errors", new { status = 500, count = 1 });
+        using var failed = await client.PostAsJsonAsync("/v1/runs", new { instance_id = account.InstanceId, input = "Hello" });
+        var (second, two) = await client.PostJsonAsync("/v1/runs", new { instance_id = account.InstanceId, input = "And shipping?" });
+
+        first.StatusCode.Should().Be(HttpStatusCode.OK, one.ToString());
+        second.StatusCode.Should().Be(HttpStatusCode.OK, two.ToString());
+        await failed.ShouldBeUnchargedProblemAsync(HttpStatusCode.BadGateway, "flow_failed");
+        var charged = new[] { one, two }.Select(b =>
+        {
+            var usage = b.GetProperty("usage");
+            var tokens = usage.GetProperty("input_tokens").GetInt64() + usage.GetProperty("output_tokens").GetInt64();
+            usage.GetProperty("credits_charged").GetInt64().Should().Be(Math.Min(1 + (tokens * 100 + 999) / 1000, 20));
+            return usage.GetProperty("credits_charged").GetInt64();
+        }).Sum();
+        (await SettledCreditsAsync(account)).Should().Be(new Credits(100 - charged, 0, 100 - charged));
+        var run = await client.SettledRunAsync(one.GetProperty("run_id").GetGuid());
+        run.GetProperty("settlement").GetString().Should().Be("committed");
+        run.GetProperty("lease_id").GetGuid().Should().NotBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_closed_lease_hands_back_what_its_runs_in_flight_cannot_use_without_waiting_for_them()
+    {
+        await using var gateway = platform.StartGateway(With(("Runs:LeaseDuration", "00:00:00.500")));
+        var account = await platform.AccountAsync(Platform.TokenSku, credits: 200);
+        using var client = gateway.Client(account.Key);
+        // Two quick runs: the second opens a lease sized to the first one's pace, far more than one run needs.
+        for (var i = 0; i < 2; i++)
+            (await client.PostAsJsonAsync("/v1/runs", new { instance_id = account.InstanceId, input = $"warm {i}" })).EnsureSuccessStatusCode();
+        (await platform.CreditsAsync(account.TenantId)).Reserved.Should().BeGreaterThan(20);
+
+        await platform.ArmAsync("latency", new { ms = 2000, count = 1 });
+        var slow = client.PostAsJsonAsync("/v1/runs", new { instance_id = account.InstanceId, input = "slow" });
+
+        // Closed after half a second, the lease keeps only the slow run's maximum cost (20) and what the first runs cost.
+        var held = await Poller.ValueAsync<long?>(async () =>
+        {
+            var credits = await platform.CreditsAsync(account.TenantId);
+            return credits.Reserved <= 20 + 40 ? credits.Reserved : null;
+        }, "the closed lease to be reduced");
+        slow.IsCompleted.Should().BeFalse("the slow run is still going");
+        held.Should().BeLessThanOrEqualTo(60);
+        (await platform.LedgerAsync(account.TenantId)).Should().Contain(e => e.Kind == "release" && e.Amount > 0, "the reduction is a partial release");
+
+        using var response = await slow;
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        var settled = await SettledCreditsAsync(account);
+        var total = (await platform.LedgerAsync(account.TenantId)).Where(e => e.Kind == "commit").Sum(e => e.Amount);
+        settled.Balance.Should().Be(200 - total);
+        await using var db = await gateway.Get<IDbContextFactory<GatewayDbContext>>().CreateDbContextAsync();
+        (await db.Runs.Where(r => r.TenantId == account.TenantId).SumAsync(r => r.CreditsCharged)).Should().Be(total);
+    }
+
+    [Fact]
+    public async Task A_lease_left_open_by_a_dead_gateway_is_settled_by_the_worker_with_what_its_recorded_runs_cost()
+    {
+        var account = await platform.AccountAsync(credits: 10);
+        var leaseId = Guid.CreateVersion7();
+        using var svc = await platform.ProvisionerAsync();
+        using var reserve = new HttpRequestMessage(HttpMethod.Post, $"/v1/tenants/{account.TenantId}/credits/reservations")
+        {
+            Content = JsonContent.Create(new { amount = 5 }),
+        };
+        reserve.Headers.Add("Idempotency-Key", LeaseSettlement.ReservationKey(leaseId));
+        var reservation = await Http.ReadAsync(await svc.SendAsync(reserve));
+        var finished = Guid.CreateVersion7();
+        var interrupted = Guid.CreateVersion7();
+        await using (var db = await platform.Gateway.Get<IDbContextFactory<GatewayDbContext>>().CreateDbContextAsync())
+        {
+            var opened = DateTimeOffset.UtcNow.AddMinutes(-20);
+            db.CreditLeases.Add(new CreditLease
+            {
+                Id = leaseId, TenantId = account.TenantId, ReservationId = reservation.GetProperty("id").GetGuid(), CreditsReserved = 5,
+                State = LeaseState.Open, OpenedAt = opened, SettleAfter = opened.AddMinutes(13),
+            });
+            db.Runs.Add(Run(finished, RunStatus.Succeeded, charged: 2));
+            db.Runs.Add(Run(interrupted, RunStatus.Running, charged: 0));
+            await db.SaveChangesAsync();
+        }
+        using var client = platform.Gateway.Client(account.Key);
+
+        var done = await client.SettledRunAsync(finished);
+        var cut = await client.SettledRunAsync(interrupted);
+
+        done.GetProperty("settlement").GetString().Should().Be("committed");
+        cut.GetProperty("status").GetString().Should().Be("failed");
+        cut.GetProperty("error_code").GetString().Should().Be("run_interrupted");
+        cut.GetProperty("settlement").GetString().Should().Be("released");
+        (await platform.CreditsAsync(account.TenantId)).Should().Be(new Credits(8, 0, 8));
+        (await platform.LedgerAsync(account.TenantId)).Select(e => (e.Kind, e.Amount)).Should().Equal(("grant", 10), ("reserve", 5), ("commit", 2));
+
+        RunRecord Run(Guid id, RunStatus status, long charged) => new()
+        {
+            Id = id, TenantId = account.TenantId, InstanceId = account.InstanceId, CallerKind = CallerKind.ApiKey, CallerId = account.KeyId.ToString(),
+            Status = status, LeaseId = leaseId, CreditsReserved = 1 + charged, CreditsCharged = charged, Settlement = SettlementState.Pending,
+            CreatedAt = DateTimeOffset.UtcNow.AddMinutes(-20),
+        };
+    }
+
+    [Fact]
+    public async Task A_lease_commit_the_control_plane_cannot_take_is_retried_by_the_worker_until_it_lands_exactly_once()
+    {
+        await using var gateway = await platform.StartIsolatedGatewayAsync(With(
+            ("Http:control-plane:MaxRetries", "0"), ("Runs:SettlementInterval", "00:00:00.100"), ("Runs:SettlementGrace", "00:00:01")));
+        var account = await platform.AccountAsync(credits: 10);
+        gateway.ControlPlaneCalls.FailWhen(r => r.RequestUri!.AbsolutePath.EndsWith("/commit", StringComparison.Ordinal));
+        using var client = gateway.Client(account.Key);
+
+        for (var i = 0; i < 3; i++)
+            (await client.PostAsJsonAsync("/v1/runs", new { instance_id = account.InstanceId, input = $"run {i}" })).StatusCode.Should().Be(HttpStatusCode.OK);
+        await Poller.UntilAsync(() => Task.FromResult(gateway.ControlPlaneCalls.Count("/commit") >= 2), "the commit to be tried, and tried again");
+        (await platform.CreditsAsync(account.TenantId)).Reserved.Should().BeGreaterThanOrEqualTo(3, "the credits stay held while the commit is pending");
+
+        gateway.ControlPlaneCalls.Heal();
+
+        (await SettledCreditsAsync(account)).Should().Be(new Credits(7, 0, 7));
+        (await platform.LedgerAsync(account.TenantId)).Where(e => e.Kind == "commit").Select(e => e.Amount).Sum().Should().Be(3);
+    }
+}
