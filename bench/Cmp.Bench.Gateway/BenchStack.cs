@@ -13,6 +13,10 @@ namespace Cmp.Bench.Gateway;
 /// in this process (it only hands out the services' tokens, once each). Seeds one tenant with one Ready instance, a
 /// large credit balance and an API key.
 /// </summary>
+/// <summary>How the gateway meters runs: credit leases (<c>Runs:CreditLeases</c>), or a reservation per run settled
+/// before the answer (the default) or after it (<c>Runs:SettleBeforeResponse=false</c>).</summary>
+public enum Metering { Leases, PerRun, PerRunSettledAfter }
+
 /// <summary>One bench tenant: its instance, that instance's Langflow flow, and its API key.</summary>
 public sealed record BenchTenant(Guid TenantId, Guid InstanceId, Guid FlowId, string ApiKey);
 
@@ -31,12 +35,12 @@ public sealed class BenchStack : IAsyncDisposable
     public List<BenchTenant> Tenants { get; } = [];
     public string GatewayDatabase { get; private set; } = "";
 
-    public static async Task<BenchStack> StartAsync(bool logs, bool settleAfterResponse, int tenants, Action<string> progress)
+    public static async Task<BenchStack> StartAsync(bool logs, Metering metering, int tenants, Action<string> progress)
     {
         var stack = new BenchStack();
         try
         {
-            await stack.StartAllAsync(logs, settleAfterResponse, tenants, progress);
+            await stack.StartAllAsync(logs, metering, tenants, progress);
             return stack;
         }
         catch
@@ -46,7 +50,7 @@ public sealed class BenchStack : IAsyncDisposable
         }
     }
 
-    async Task StartAllAsync(bool logs, bool settleAfterResponse, int tenants, Action<string> progress)
+    async Task StartAllAsync(bool logs, Metering metering, int tenants, Action<string> progress)
     {
         progress("PostgreSQL, identity server, Langflow simulator");
         var pg = PgCluster.StartEphemeralAsync();
@@ -91,7 +95,8 @@ public sealed class BenchStack : IAsyncDisposable
             // Settlements the control plane could not take at once are retried within seconds, so the final check
             // (credits charged = successful runs) does not wait a minute.
             ["Runs__SettlementGrace"] = "00:00:05",
-            ["Runs__SettleBeforeResponse"] = settleAfterResponse ? "false" : "true",
+            ["Runs__SettleBeforeResponse"] = metering == Metering.PerRunSettledAfter ? "false" : "true",
+            ["Runs__CreditLeases"] = metering == Metering.Leases ? "true" : "false",
             ["Runs__SettlementInterval"] = "00:00:01",
             // The limiter stays in the path, with buckets far above the load.
             ["RateLimits__PerKey__TokenLimit"] = "1000000",
@@ -156,6 +161,15 @@ public sealed class BenchStack : IAsyncDisposable
         await using var r = await cmd.ExecuteReaderAsync();
         await r.ReadAsync();
         return (r.GetInt64(0), r.GetInt64(1));
+    }
+
+    /// <summary>How many credit leases the gateway opened (each is one reserve and one commit in the ledger).</summary>
+    public async Task<long> LeasesAsync()
+    {
+        await using var c = new Npgsql.NpgsqlConnection(GatewayDatabase);
+        await c.OpenAsync();
+        await using var cmd = new Npgsql.NpgsqlCommand("SELECT count(*) FROM runs.credit_leases", c);
+        return (long)(await cmd.ExecuteScalarAsync())!;
     }
 
     /// <summary>Forgets the simulator's chat memory and run log, which otherwise grow with every request.</summary>

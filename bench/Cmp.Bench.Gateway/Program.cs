@@ -6,7 +6,7 @@ using Cmp.Testing;
 // `make bench`: the gateway's cost as a ratio, on loopback, in one run. See bench/README.md.
 var quick = args.Contains("--quick");
 var logs = args.Contains("--logs");
-var settleAfter = args.Contains("--settle-after-response");
+var metering = args.Contains("--settle-after-response") ? Metering.PerRunSettledAfter : args.Contains("--per-run") ? Metering.PerRun : Metering.Leases;
 var tenants = args.FirstOrDefault(a => a.StartsWith("--tenants=", StringComparison.Ordinal)) is { } t ? int.Parse(t[10..], CultureInfo.InvariantCulture) : 10;
 var phase = TimeSpan.FromSeconds(quick ? 5 : 15);
 var step = TimeSpan.FromSeconds(quick ? 3 : 6);
@@ -14,7 +14,7 @@ double[] searchRates = quick ? [100, 300, 500] : [100, 200, 300, 400, 500, 600, 
 
 void Say(string s) => Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] {s}");
 
-await using var stack = await BenchStack.StartAsync(logs, settleAfter, tenants, s => Say("starting " + s));
+await using var stack = await BenchStack.StartAsync(logs, metering, tenants, s => Say("starting " + s));
 var processes = new List<ProcessStats>
 {
     new("gateway", stack.Gateway.ProcessId, tree: false),
@@ -63,6 +63,7 @@ if (args.Contains("--probe"))
         }
         Say($"sequential {target}: p50 {Ms(h.Percentile(50))} p90 {Ms(h.Percentile(90))} p99 {Ms(h.Percentile(99))}");
     }
+    if (logs) Console.WriteLine(stack.Gateway.Output + "\n" + stack.Runner.Output);
     return 0;
 }
 
@@ -90,15 +91,16 @@ await Run("direct", 200, TimeSpan.FromSeconds(3));
 var loadBefore = LoadAverage();
 
 var pairs = new List<(Phase Direct, Phase Gateway)>();
-var shares = new List<(Phase Runner, Phase Ledger)>();
+var shares = new List<(Phase Runner, Phase? Ledger)>();
 double[] fixedRates = args.FirstOrDefault(a => a.StartsWith("--rates=", StringComparison.Ordinal)) is { } r
     ? r[8..].Split(',').Select(x => double.Parse(x, CultureInfo.InvariantCulture)).ToArray()
     : [200, 500];
 foreach (var rate in fixedRates)
 {
     pairs.Add((await Run("direct", rate, phase), await Run("gateway", rate, phase)));
-    // The gateway's dependencies alone, at the same rate: what part of the added latency is theirs.
-    shares.Add((await Run("runner", rate, phase), await Run("ledger", rate, phase)));
+    // The gateway's dependencies alone, at the same rate: what part of the added latency is theirs. With credit
+    // leases a run makes no ledger call (a lease is reserved and committed about once a second per tenant).
+    shares.Add((await Run("runner", rate, phase), metering == Metering.Leases ? null : await Run("ledger", rate, phase)));
 }
 
 var search = new List<Phase>();
@@ -113,13 +115,19 @@ Say("waiting for every run's charge to be settled");
 for (var deadline = DateTime.UtcNow.AddSeconds(90); DateTime.UtcNow < deadline; await Task.Delay(1000))
     if ((records = await stack.GatewayChargesAsync()).Pending == 0) break;
 var balanceAfter = await stack.BalanceAsync();
+var leases = metering == Metering.Leases ? await stack.LeasesAsync() : (long?)null;
 
-var report = Report(pairs, shares, search, processes, balanceBefore - balanceAfter - ledgerCommits, records, gatewayRuns, tenants, quick, logs, settleAfter, loadBefore, LoadAverage());
+var report = Report(pairs, shares, search, processes, balanceBefore - balanceAfter - ledgerCommits, records, gatewayRuns, leases, tenants, quick, logs, metering, loadBefore, LoadAverage());
 Console.WriteLine();
 Console.WriteLine(report);
 var dir = Path.Combine(RepoPaths.Root, ".cmp", "bench");
 Directory.CreateDirectory(dir);
-var file = Path.Combine(dir, settleAfter ? "gateway-latest-settle-after.md" : "gateway-latest.md");
+var file = Path.Combine(dir, metering switch
+{
+    Metering.PerRun => "gateway-latest-per-run.md",
+    Metering.PerRunSettledAfter => "gateway-latest-settle-after.md",
+    _ => "gateway-latest.md",
+});
 await File.WriteAllTextAsync(file, report);
 Say($"report written to {file}");
 return 0;
@@ -135,20 +143,28 @@ static int PostmasterPid(string dataDir) =>
 
 static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
 
-static string Report(List<(Phase Direct, Phase Gateway)> pairs, List<(Phase Runner, Phase Ledger)> shares, List<Phase> search, List<ProcessStats> processes, long charged,
-    (long Committed, long Pending) records, long runs, int tenants, bool quick, bool logs, bool settleAfter, string loadBefore, string loadAfter)
+static string Report(List<(Phase Direct, Phase Gateway)> pairs, List<(Phase Runner, Phase? Ledger)> shares, List<Phase> search, List<ProcessStats> processes, long charged,
+    (long Committed, long Pending) records, long runs, long? leases, int tenants, bool quick, bool logs, Metering metering, string loadBefore, string loadAfter)
 {
     var c = CultureInfo.InvariantCulture;
     string F(double v) => v.ToString("0.00", c);
     string M(TimeSpan t) => F(t.TotalMilliseconds);
     var sb = new StringBuilder();
-    sb.AppendLine($"## Gateway benchmark ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {(quick ? "quick" : "full")} run{(logs ? ", per-run logs on" : "")}{(settleAfter ? ", Runs:SettleBeforeResponse=false" : "")}, {tenants} tenant(s))");
+    sb.AppendLine($"## Gateway benchmark ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {(quick ? "quick" : "full")} run{(logs ? ", per-run logs on" : "")}{metering switch
+    {
+        Metering.Leases => ", credit leases (Runs:CreditLeases=true)",
+        Metering.PerRun => ", a reservation per run",
+        _ => ", a reservation per run settled after the answer (Runs:SettleBeforeResponse=false)",
+    }}, {tenants} tenant(s))");
     sb.AppendLine();
     sb.AppendLine($"Machine load average (1/5/15 min) before the measured phases: {loadBefore}; after: {loadAfter}. Everything else on the machine competes for the same cores.");
     sb.AppendLine();
     sb.AppendLine($"Same run (one new conversation each, customer-support flow on the Langflow simulator), open-loop at fixed rates, {tenants} tenant(s) taking turns (each with its own instance and key).");
     sb.AppendLine("*direct*: client → Langflow simulator. *gateway*: client → gateway (API key, rate limits, instance check,");
-    sb.AppendLine("reserve, run record, runner, outcome record, commit) → runner → Langflow simulator. Latency from the actual send; `sched p99` counts from the due time.");
+    sb.AppendLine(metering == Metering.Leases
+        ? "draw on the tenant's credit lease, run record, runner, outcome record; the lease is reserved and committed in the ledger about once per second per tenant)"
+        : "reserve, run record, runner, outcome record, commit)");
+    sb.AppendLine("→ runner → Langflow simulator. Latency from the actual send; `sched p99` counts from the due time.");
     sb.AppendLine();
     sb.AppendLine("| rate | direct p50 | direct p99 | gateway p50 | gateway p99 | added p50 | added p99 | ratio p50 | ratio p99 | gateway sched p99 | errors |");
     sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
@@ -168,9 +184,10 @@ static string Report(List<(Phase Direct, Phase Gateway)> pairs, List<(Phase Runn
     {
         var (runner, ledger) = shares[i];
         var (direct, gateway) = pairs[i];
-        TimeSpan r50 = runner.Service.Percentile(50), l50 = ledger.Service.Percentile(50);
+        TimeSpan r50 = runner.Service.Percentile(50), l50 = ledger?.Service.Percentile(50) ?? TimeSpan.Zero;
         sb.AppendLine($"| {runner.OfferedRate:0}/s | {M(r50)} ms | {M(runner.Service.Percentile(99))} ms | {M(r50 - direct.Service.Percentile(50))} ms | " +
-                      $"{M(l50)} ms | {M(ledger.Service.Percentile(99))} ms | {M(gateway.Service.Percentile(50) - r50 - l50)} ms | {runner.Errors + ledger.Errors} |");
+                      (ledger is null ? "none per run | — | " : $"{M(l50)} ms | {M(ledger.Service.Percentile(99))} ms | ") +
+                      $"{M(gateway.Service.Percentile(50) - r50 - l50)} ms | {runner.Errors + (ledger?.Errors ?? 0)} |");
     }
     sb.AppendLine();
     sb.AppendLine("Throughput search (gateway only, each step held for the step duration; sustained = no errors, ≥ 97 % of the rate completed, sched p99 < 100 ms):");
@@ -185,7 +202,8 @@ static string Report(List<(Phase Direct, Phase Gateway)> pairs, List<(Phase Runn
     sb.AppendLine();
     sb.AppendLine($"Ledger check: the control plane's balances dropped by {charged} credits; the gateway's run records say {records.Committed} were committed " +
                   $"({records.Pending} settlements still pending); {runs} runs answered 200 to the load driver (runs whose caller timed out after they finished are charged too)." +
-                  (charged == records.Committed && records.Pending == 0 ? " Ledger and run records agree." : " **Ledger and run records disagree.**"));
+                  (charged == records.Committed && records.Pending == 0 ? " Ledger and run records agree." : " **Ledger and run records disagree.**") +
+                  (leases is { } n ? $" The gateway opened {n} credit leases for them: {(double)n / Math.Max(runs, 1):0.0000} ledger reserve+commit pairs per run." : ""));
     sb.AppendLine();
     sb.AppendLine($"Where the time goes: CPU per run, by process (µs), at {pairs.Last().Gateway.OfferedRate:0}/s:");
     sb.AppendLine();

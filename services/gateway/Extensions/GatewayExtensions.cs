@@ -52,6 +52,7 @@ public static class GatewayExtensions
         services.AddSingleton<LeaseStore>();
         services.AddSingleton<LeaseSettlement>();
         services.AddSingleton<CreditLeases>().AddHostedService(sp => sp.GetRequiredService<CreditLeases>());
+        services.AddSingleton<FinishedRunWriter>().AddHostedService(sp => sp.GetRequiredService<FinishedRunWriter>());
         services.AddSingleton<SettlementRecorder>().AddHostedService(sp => sp.GetRequiredService<SettlementRecorder>());
         services.AddSingleton<DeferredSettlements>().AddHostedService(sp => sp.GetRequiredService<DeferredSettlements>());
         services.AddSingleton<AgentRuns>();

@@ -6,6 +6,8 @@ using Cmp.Gateway.Infrastructure.Data;
 using Cmp.Gateway.Tests.Support;
 using Cmp.Testing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Npgsql;
 
 namespace Cmp.Gateway.Tests.Features;
 
@@ -194,5 +196,40 @@ public sealed class CreditLeaseTests(Platform platform) : IAsyncLifetime
 
         (await SettledCreditsAsync(account)).Should().Be(new Credits(7, 0, 7));
         (await platform.LedgerAsync(account.TenantId)).Where(e => e.Kind == "commit").Select(e => e.Amount).Sum().Should().Be(3);
+    }
+
+    [Fact]
+    public async Task While_the_database_is_down_a_run_that_cannot_be_recorded_is_not_charged_and_the_next_ones_are_refused()
+    {
+        await using var gateway = await platform.StartIsolatedGatewayAsync(With(
+            ("Runs:LeaseDuration", "00:00:03"), ("Runs:SettlementInterval", "00:00:00.100"), ("Runs:SettlementGrace", "00:00:01")));
+        var database = new NpgsqlConnectionStringBuilder(gateway.Get<IConfiguration>()["ConnectionStrings:Gateway"]).Database!;
+        var account = await platform.AccountAsync(credits: 10);
+        using var client = gateway.Client(account.Key);
+        // Two runs: the second opens a lease with room for more, so the next run needs no database to start.
+        for (var i = 0; i < 2; i++)
+            (await client.PostAsJsonAsync("/v1/runs", new { instance_id = account.InstanceId, input = $"before {i}" })).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        await SetConnectionsAsync(database, allowed: false);
+        var (during, unrecorded) = await client.PostJsonAsync("/v1/runs", new { instance_id = account.InstanceId, input = "during" });
+        using var refused = await client.PostAsJsonAsync("/v1/runs", new { instance_id = account.InstanceId, input = "refused" });
+        await SetConnectionsAsync(database, allowed: true);
+
+        during.StatusCode.Should().Be(HttpStatusCode.OK, "the reply was delivered");
+        unrecorded.GetProperty("usage").GetProperty("credits_charged").GetInt64().Should().Be(0, "a run that is not recorded is not charged");
+        await refused.ShouldBeUnchargedProblemAsync(HttpStatusCode.ServiceUnavailable, "database_unavailable");
+        (await SettledCreditsAsync(account)).Should().Be(new Credits(8, 0, 8), "only the recorded runs are charged");
+    }
+
+    async Task SetConnectionsAsync(string database, bool allowed)
+    {
+        await using var admin = new NpgsqlConnection(platform.Postgres.ServerConnectionString);
+        await admin.OpenAsync();
+        await using (var alter = new NpgsqlCommand($"ALTER DATABASE \"{database}\" ALLOW_CONNECTIONS {(allowed ? "true" : "false")}", admin))
+            await alter.ExecuteNonQueryAsync();
+        if (allowed) return;
+        await using var kill = new NpgsqlCommand("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = @db", admin);
+        kill.Parameters.AddWithValue("db", database);
+        await kill.ExecuteNonQueryAsync();
     }
 }

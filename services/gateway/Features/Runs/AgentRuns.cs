@@ -34,7 +34,7 @@ public interface IAgentRuns
 
 public sealed class AgentRuns(
     InstanceAccess access, RunRateLimiter limits, RunCredits credits, RunStore store, RunSettlement settlement, SettlementRecorder recorder,
-    DeferredSettlements deferred, CreditLeases leases,
+    DeferredSettlements deferred, CreditLeases leases, FinishedRunWriter finished,
     IRunnerClient runner, TimeProvider clock, RunTelemetry telemetry, IOptionsMonitor<RunsOptions> options, ILogger<AgentRuns> log) : IAgentRuns
 {
     public async Task<Result<RunResponse>> RunAsync(RunCaller caller, CreateRunRequest request, CancellationToken ct)
@@ -169,7 +169,10 @@ public sealed class AgentRuns(
             record.CreditsReserved = reservation.Amount;
             record.Settlement = SettlementState.Pending;
         }
-        return new Begun(new RunExecution(record, target, valid, started, activity, RecordAsync(record.Snapshot(), claimed: record.IdempotencyKey is not null), draw), null);
+        // A sync run on a lease is recorded once, when it ends (its cost is committed with the lease, from that record).
+        var recordAtEnd = draw is not null && !stream && record.IdempotencyKey is null && finished.Healthy;
+        var recorded = recordAtEnd ? Task.FromResult(true) : RecordAsync(record.Snapshot(), claimed: record.IdempotencyKey is not null);
+        return new Begun(new RunExecution(record, target, valid, started, activity, recorded, draw, recordAtEnd), null);
     }
 
     /// <summary>The run's credits could not be set aside: nothing ran, and a keyed request may be retried with the same key (after a top-up, say).</summary>
@@ -205,7 +208,7 @@ public sealed class AgentRuns(
         if (run.Draw is { } draw) leases.Return(draw, 0);
         else await settlement.SettleAsync(r, CancellationToken.None);
         run.Activity?.Dispose();
-        return RunErrors.DatabaseUnavailable();
+        return RunErrors.DatabaseUnavailable().NotCharged(r.Id);
     }
 
     static RunRequest RunnerRequest(RunExecution run) =>
@@ -268,11 +271,12 @@ public sealed class AgentRuns(
         r.CompletedAt = clock.GetUtcNow();
         r.NextSettlementAt = r.Settlement == SettlementState.Pending ? r.CompletedAt + options.CurrentValue.SettlementGrace : null;
         await run.Recorded;   // the outcome updates the row the insert wrote
-        var outcome = WriteOutcomeAsync(r.Snapshot());
+        var outcome = run.RecordAtEnd ? finished.WriteAsync(r.Snapshot()) : WriteOutcomeAsync(r.Snapshot());
         if (run.Draw is { } draw)
         {
             // Settled with its lease, from the recorded cost: an outcome that could not be written is not charged.
-            leases.Return(draw, await outcome ? r.CreditsCharged : 0);
+            if (!await outcome) r.CreditsCharged = 0;
+            leases.Return(draw, r.CreditsCharged);
         }
         else if (r.Settlement == SettlementState.Pending && !options.CurrentValue.SettleBeforeResponse && await outcome)
         {
@@ -319,7 +323,7 @@ public sealed class AgentRuns(
 
 /// <summary>One run in flight: its record, what it runs, when it started, and the write of its record.</summary>
 public sealed class RunExecution(RunRecord record, RunTarget target, ValidRunRequest request, long started, Activity? activity, Task<bool> recorded,
-    CreditLeases.Draw? draw)
+    CreditLeases.Draw? draw = null, bool recordAtEnd = false)
 {
     public RunRecord Record { get; } = record;
     public RunTarget Target { get; } = target;
@@ -329,6 +333,9 @@ public sealed class RunExecution(RunRecord record, RunTarget target, ValidRunReq
 
     /// <summary>True once the run's record is in the database; false if it could not be written.</summary>
     public Task<bool> Recorded { get; } = recorded;
+
+    /// <summary>Its record is written only when it ends (<see cref="Recorded"/> is then true from the start).</summary>
+    public bool RecordAtEnd { get; } = recordAtEnd;
 
     /// <summary>What the run took from its tenant's credit lease, when it is metered against one.</summary>
     public CreditLeases.Draw? Draw { get; } = draw;

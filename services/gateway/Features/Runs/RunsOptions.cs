@@ -52,7 +52,7 @@ public sealed class RunsOptions
     /// <summary>A lease takes new runs for this long; then it closes, hands back what its runs in flight cannot use,
     /// and is settled when the last of them ends.</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
-    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>The most credits one lease reserves.</summary>
     [Range(1, long.MaxValue)]

@@ -37,13 +37,33 @@ public sealed class RunWrites : IAsyncDisposable
 
     public Task InsertAsync(RunRecord run, CancellationToken ct) => ExecuteAsync(Insert, run, expectRow: false, ct);
 
+    /// <summary>Inserts many records in one round trip and one transaction (all or none).</summary>
+    public async Task InsertManyAsync(IReadOnlyList<RunRecord> runs, CancellationToken ct)
+    {
+        await using var connection = await _source.OpenConnectionAsync(ct);
+        await using var batch = connection.CreateBatch();
+        foreach (var run in runs)
+        {
+            var command = new NpgsqlBatchCommand(Insert);
+            Bind(command.Parameters, run);
+            batch.BatchCommands.Add(command);
+        }
+        await batch.ExecuteNonQueryAsync(ct);
+    }
+
     /// <summary>Writes every column; false when the row does not exist.</summary>
     public Task UpdateAsync(RunRecord run, CancellationToken ct) => ExecuteAsync(Update, run, expectRow: true, ct);
 
     async Task ExecuteAsync(string sql, RunRecord r, bool expectRow, CancellationToken ct)
     {
         await using var command = _source.CreateCommand(sql);
-        var p = command.Parameters;
+        Bind(command.Parameters, r);
+        var rows = await command.ExecuteNonQueryAsync(ct);
+        if (expectRow && rows == 0) throw new InvalidOperationException($"Run {r.Id} has no record to update.");
+    }
+
+    static void Bind(NpgsqlParameterCollection p, RunRecord r)
+    {
         p.Add(new NpgsqlParameter<Guid> { TypedValue = r.Id });
         p.Add(new NpgsqlParameter<Guid> { TypedValue = r.TenantId });
         p.Add(new NpgsqlParameter<Guid> { TypedValue = r.InstanceId });
@@ -72,8 +92,6 @@ public sealed class RunWrites : IAsyncDisposable
         p.Add(Value(r.CompletedAt, NpgsqlDbType.TimestampTz));
         p.Add(Value(r.SettledAt, NpgsqlDbType.TimestampTz));
         p.Add(Value(r.LeaseId, NpgsqlDbType.Uuid));
-        var rows = await command.ExecuteNonQueryAsync(ct);
-        if (expectRow && rows == 0) throw new InvalidOperationException($"Run {r.Id} has no record to update.");
     }
 
     static NpgsqlParameter Text(string? value) => new() { NpgsqlDbType = NpgsqlDbType.Varchar, Value = (object?)value ?? DBNull.Value };

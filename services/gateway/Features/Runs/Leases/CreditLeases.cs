@@ -33,13 +33,16 @@ public sealed class CreditLeases(RunCredits credits, LeaseStore store, LeaseSett
         internal long Drawn;     // the maximum cost of runs in flight plus the cost of runs that ended
         internal int InFlight;
         internal bool Closed;
+        internal int Attempts;   // failed settlements so far
     }
 
-    /// <summary>One tenant's open lease, and the gate that lets one run at a time open the next.</summary>
+    /// <summary>One tenant's open lease, the next one being opened ahead of need, and the gate that lets one run at a
+    /// time open a lease when there is none to take. <see cref="Current"/> and <see cref="Next"/> change under its lock.</summary>
     sealed class Tenant
     {
         public readonly SemaphoreSlim Gate = new(1, 1);
         public volatile Lease? Current;
+        public volatile Task<Result<Lease>>? Next;
         public long Waiting;     // credits wanted by runs queued at the gate: the next lease is sized for them too
     }
 
@@ -52,27 +55,88 @@ public sealed class CreditLeases(RunCredits credits, LeaseStore store, LeaseSett
     {
         var tenant = _tenants.GetOrAdd(target.TenantId, _ => new Tenant());
         var need = target.Price.Reserve;
-        if (TryDraw(tenant.Current, need) is { } draw) return draw;
+        var current = tenant.Current;
+        if (TryDraw(current, need) is { } draw)
+        {
+            Prefetch(tenant, current!, target);
+            return draw;
+        }
+        if (Promote(tenant, current) is { } next && TryDraw(next, need) is { } onNext) return onNext;
 
         Interlocked.Add(ref tenant.Waiting, need);
         await tenant.Gate.WaitAsync();
         try
         {
             Interlocked.Add(ref tenant.Waiting, -need);
-            // Another run may have opened a lease while this one waited at the gate.
+            // Another run may have opened a lease while this one waited at the gate, or one may be on its way.
             if (TryDraw(tenant.Current, need) is { } drawn) return drawn;
-            var previous = tenant.Current;
-            tenant.Current = null;
-            if (previous is not null) await CloseAsync(previous);
+            if (tenant.Next is { } pending)
+            {
+                await pending;
+                if (Promote(tenant, tenant.Current) is { } promoted && TryDraw(promoted, need) is { } onPromoted) return onPromoted;
+            }
+            Lease? previous;
+            lock (tenant)
+            {
+                previous = tenant.Current;
+                tenant.Current = null;
+            }
+            if (previous is not null) await CloseAsync(previous);   // first, so the new lease can have its unused credits
             var opened = await OpenAsync(target, need, Size(previous, need + Interlocked.Read(ref tenant.Waiting)));
             if (!opened.TryGetValue(out var lease, out var error)) return error;
-            tenant.Current = lease;
-            return TryDraw(lease, need)!;
+            var result = TryDraw(lease, need)!;
+            Replace(tenant, lease);
+            return result;
         }
         finally
         {
             tenant.Gate.Release();
         }
+    }
+
+    /// <summary>
+    /// Opens the tenant's next lease ahead of need once the current one is half drawn or half its time is gone, so a
+    /// busy tenant's runs rarely wait for the ledger: when the current lease cannot take a run, the next one takes over.
+    /// </summary>
+    void Prefetch(Tenant tenant, Lease current, RunTarget target)
+    {
+        if (tenant.Next is not null) return;
+        bool due;
+        lock (current)
+            due = current.Drawn * 2 >= current.Row.CreditsReserved || clock.GetElapsedTime(current.Opened) * 2 >= options.CurrentValue.LeaseDuration;
+        if (!due) return;
+        lock (tenant)
+        {
+            if (tenant.Next is not null || tenant.Current != current) return;
+            tenant.Next = OpenAsync(target, target.Price.Reserve, Size(current, target.Price.Reserve));
+        }
+    }
+
+    /// <summary>Makes the prefetched lease, if it is ready, the current one (closing <paramref name="current"/> in the background).</summary>
+    Lease? Promote(Tenant tenant, Lease? current)
+    {
+        Lease? next;
+        lock (tenant)
+        {
+            if (tenant.Next is not { IsCompleted: true } ready || tenant.Current != current) return null;
+            tenant.Next = null;
+            if (!ready.Result.TryGetValue(out next, out _)) return null;   // it failed: the next run opens one itself
+            tenant.Current = next;
+        }
+        if (current is not null) _ = CloseAsync(current);
+        return next;
+    }
+
+    /// <summary>Makes <paramref name="lease"/> the current one; a lease it displaces (promoted meanwhile) is closed.</summary>
+    void Replace(Tenant tenant, Lease lease)
+    {
+        Lease? displaced;
+        lock (tenant)
+        {
+            displaced = tenant.Current;
+            tenant.Current = lease;
+        }
+        if (displaced is not null) _ = CloseAsync(displaced);
     }
 
     /// <summary>
@@ -190,6 +254,7 @@ public sealed class CreditLeases(RunCredits credits, LeaseStore store, LeaseSett
             log.LogWarning("Could not hand back the unused credits of lease {LeaseId}; they are freed when it is settled: {Error}", lease.Row.Id, reduced.Error);
     }
 
+    /// <summary>Settles now; if the database failed meanwhile, tries again later (the settlement worker is the last resort).</summary>
     async Task SettleAsync(Lease lease)
     {
         try
@@ -198,7 +263,10 @@ public sealed class CreditLeases(RunCredits credits, LeaseStore store, LeaseSett
         }
         catch (Exception e)
         {
-            log.LogWarning(e, "Settling credit lease {LeaseId} failed; the settlement worker will finish it", lease.Row.Id);
+            var attempt = ++lease.Attempts;
+            var delay = options.CurrentValue.SettlementBackoff(attempt);
+            log.LogWarning(e, "Settling credit lease {LeaseId} failed (attempt {Attempt}); trying again in {Delay}", lease.Row.Id, attempt, delay);
+            _ = Task.Delay(delay, clock).ContinueWith(_ => _drained.Writer.TryWrite(lease), TaskScheduler.Default);
         }
     }
 
@@ -223,16 +291,28 @@ public sealed class CreditLeases(RunCredits credits, LeaseStore store, LeaseSett
         await Task.WhenAll(settlers);
     }
 
+    /// <summary>Closes aged leases (all of them when shutting down), and prefetched ones nobody took.</summary>
     async Task CloseAsync(bool aged)
     {
         foreach (var tenant in _tenants.Values)
         {
+            if (!aged && tenant.Next is { } pending)
+            {
+                await pending;
+                lock (tenant) tenant.Next = null;
+                if (pending.Result.TryGetValue(out var unused, out _)) await CloseAsync(unused);
+            }
+            if (tenant.Current is null) Promote(tenant, null);   // a prefetched lease nobody took yet: it ages like any other
             if (tenant.Current is not { } lease || (aged && clock.GetElapsedTime(lease.Opened) < options.CurrentValue.LeaseDuration)) continue;
+            if (aged && Promote(tenant, lease) is not null) continue;   // the next lease takes over; the aged one is closing
             if (!await tenant.Gate.WaitAsync(0)) continue;   // a run is opening the next one right now
             try
             {
-                if (tenant.Current != lease) continue;
-                tenant.Current = null;
+                lock (tenant)
+                {
+                    if (tenant.Current != lease) continue;
+                    tenant.Current = null;
+                }
                 await CloseAsync(lease);
             }
             finally
