@@ -54,6 +54,11 @@ public sealed class RunsOptions
     [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>A lease reserves at least this many runs' worth (a tenant's first runs should not each need a lease);
+    /// less when the balance is smaller.</summary>
+    [Range(1, 100_000)]
+    public int MinLeaseRuns { get; set; } = 10;
+
     /// <summary>The most credits one lease reserves.</summary>
     [Range(1, long.MaxValue)]
     public long MaxLeaseCredits { get; set; } = 10_000;

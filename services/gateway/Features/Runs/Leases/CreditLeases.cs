@@ -82,7 +82,7 @@ public sealed class CreditLeases(RunCredits credits, LeaseStore store, LeaseSett
                 tenant.Current = null;
             }
             if (previous is not null) await CloseAsync(previous);   // first, so the new lease can have its unused credits
-            var opened = await OpenAsync(target, need, Size(previous, need + Interlocked.Read(ref tenant.Waiting)));
+            var opened = await OpenAsync(target, need, Size(previous, need, need + Interlocked.Read(ref tenant.Waiting)));
             if (!opened.TryGetValue(out var lease, out var error)) return error;
             var result = TryDraw(lease, need)!;
             Replace(tenant, lease);
@@ -108,7 +108,7 @@ public sealed class CreditLeases(RunCredits credits, LeaseStore store, LeaseSett
         lock (tenant)
         {
             if (tenant.Next is not null || tenant.Current != current) return;
-            tenant.Next = OpenAsync(target, target.Price.Reserve, Size(current, target.Price.Reserve));
+            tenant.Next = OpenAsync(target, target.Price.Reserve, Size(current, target.Price.Reserve, target.Price.Reserve));
         }
     }
 
@@ -172,13 +172,14 @@ public sealed class CreditLeases(RunCredits credits, LeaseStore store, LeaseSett
     }
 
     /// <summary>
-    /// At least what the waiting runs need; otherwise twice what the last lease drew per <c>Runs:LeaseDuration</c> (so a
-    /// steady tenant needs one lease per period), capped by <c>Runs:MaxLeaseCredits</c>.
+    /// At least what the waiting runs need and <c>Runs:MinLeaseRuns</c> runs' worth; more for a busy tenant: twice what
+    /// the last lease drew per <c>Runs:LeaseDuration</c> (so a steady tenant needs one lease per period); at most
+    /// <c>Runs:MaxLeaseCredits</c>. The ledger may grant less (see <see cref="OpenAsync"/>).
     /// </summary>
-    long Size(Lease? previous, long waiting)
+    long Size(Lease? previous, long need, long waiting)
     {
         var o = options.CurrentValue;
-        var size = waiting;
+        var size = Math.Max(waiting, need * o.MinLeaseRuns);
         if (previous is not null)
         {
             long drawn;
