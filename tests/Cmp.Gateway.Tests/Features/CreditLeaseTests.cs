@@ -72,6 +72,27 @@ public sealed class CreditLeaseTests(Platform platform) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Credits_still_held_by_a_closing_lease_are_never_refused_to_the_next_run()
+    {
+        // Leases of 50 ms: nearly every run finds the last one closing, holding every credit left.
+        await using var gateway = platform.StartGateway(With(("Runs:LeaseDuration", "00:00:00.050")));
+        var account = await platform.AccountAsync(credits: 10);
+        using var client = gateway.Client(account.Key);
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 12; i++)
+        {
+            using var response = await client.PostAsJsonAsync("/v1/runs", new { instance_id = account.InstanceId, input = $"run {i}" });
+            statuses.Add(response.StatusCode);
+            await Task.Delay(40);
+        }
+
+        statuses.Should().Equal([.. Enumerable.Repeat(HttpStatusCode.OK, 10), HttpStatusCode.PaymentRequired, HttpStatusCode.PaymentRequired]);
+        (await SettledCreditsAsync(account)).Should().Be(new Credits(0, 0, 0));
+        (await platform.LedgerAsync(account.TenantId)).Where(e => e.Kind == "commit").Sum(e => e.Amount).Should().Be(10);
+    }
+
+    [Fact]
     public async Task Token_priced_runs_are_charged_by_the_price_rule_and_a_failed_run_costs_nothing()
     {
         await using var gateway = platform.StartGateway(Leases);

@@ -43,6 +43,7 @@ public sealed class CreditLeases(RunCredits credits, LeaseStore store, LeaseSett
         public readonly SemaphoreSlim Gate = new(1, 1);
         public volatile Lease? Current;
         public volatile Task<Result<Lease>>? Next;
+        public Task Closing = Task.CompletedTask;   // leases being closed in the background, one after the other
         public long Waiting;     // credits wanted by runs queued at the gate: the next lease is sized for them too
     }
 
@@ -81,8 +82,8 @@ public sealed class CreditLeases(RunCredits credits, LeaseStore store, LeaseSett
                 previous = tenant.Current;
                 tenant.Current = null;
             }
-            if (previous is not null) await CloseAsync(previous);   // first, so the new lease can have its unused credits
-            var opened = await OpenAsync(target, need, Size(previous, need, need + Interlocked.Read(ref tenant.Waiting)));
+            if (previous is not null) CloseLater(tenant, previous);
+            var opened = await OpenAsync(tenant, target, need, Size(previous, need, need + Interlocked.Read(ref tenant.Waiting)));
             if (!opened.TryGetValue(out var lease, out var error)) return error;
             var result = TryDraw(lease, need)!;
             Replace(tenant, lease);
@@ -108,7 +109,7 @@ public sealed class CreditLeases(RunCredits credits, LeaseStore store, LeaseSett
         lock (tenant)
         {
             if (tenant.Next is not null || tenant.Current != current) return;
-            tenant.Next = OpenAsync(target, target.Price.Reserve, Size(current, target.Price.Reserve, target.Price.Reserve));
+            tenant.Next = OpenAsync(tenant, target, target.Price.Reserve, Size(current, target.Price.Reserve, target.Price.Reserve));
         }
     }
 
@@ -123,7 +124,7 @@ public sealed class CreditLeases(RunCredits credits, LeaseStore store, LeaseSett
             if (!ready.Result.TryGetValue(out next, out _)) return null;   // it failed: the next run opens one itself
             tenant.Current = next;
         }
-        if (current is not null) _ = CloseAsync(current);
+        if (current is not null) CloseLater(tenant, current);
         return next;
     }
 
@@ -136,7 +137,27 @@ public sealed class CreditLeases(RunCredits credits, LeaseStore store, LeaseSett
             displaced = tenant.Current;
             tenant.Current = lease;
         }
-        if (displaced is not null) _ = CloseAsync(displaced);
+        if (displaced is not null) CloseLater(tenant, displaced);
+    }
+
+    /// <summary>Closes a lease in the background; the tenant's next reservation waits for it only if the ledger says
+    /// the credits are short (they may be in that lease).</summary>
+    void CloseLater(Tenant tenant, Lease lease)
+    {
+        lock (tenant) tenant.Closing = AfterAsync(tenant.Closing, lease);
+
+        async Task AfterAsync(Task earlier, Lease closing)
+        {
+            await earlier;
+            try
+            {
+                await CloseAsync(closing);
+            }
+            catch (Exception e)
+            {
+                log.LogWarning(e, "Closing credit lease {LeaseId} failed; it is settled when its last run ends or by the worker", closing.Row.Id);
+            }
+        }
     }
 
     /// <summary>
@@ -190,23 +211,31 @@ public sealed class CreditLeases(RunCredits credits, LeaseStore store, LeaseSett
         return Math.Clamp(size, waiting, Math.Max(o.MaxLeaseCredits, waiting));
     }
 
-    async Task<Result<Lease>> OpenAsync(RunTarget target, long need, long size)
+    async Task<Result<Lease>> OpenAsync(Tenant tenant, RunTarget target, long need, long size)
     {
         var o = options.CurrentValue;
         var ttl = o.ReservationTtl + o.LeaseDuration;
+        var waited = false;
         while (true)
         {
             var id = Guid.CreateVersion7(clock.GetUtcNow());
             var reserved = await credits.ReserveLeaseAsync(LeaseSettlement.ReservationKey(id), target, size, ttl);
             if (!reserved.TryGetValue(out var reservation, out var error))
             {
+                if (error.Kind != ErrorKind.PaymentRequired) return error;
                 // Less than hoped for is still a lease, as long as it covers this run.
-                if (error.Kind == ErrorKind.PaymentRequired && RunErrors.Long(error, "available") is { } available && available >= need && available < size)
+                if (RunErrors.Long(error, "available") is { } available && available >= need && available < size)
                 {
                     size = available;
                     continue;
                 }
-                return error;
+                // Too little: the credits may still be in this tenant's leases being closed; once they are back, ask again.
+                Task closing;
+                lock (tenant) closing = tenant.Closing;
+                if (waited || closing.IsCompleted) return error;
+                await closing;
+                waited = true;
+                continue;
             }
             var now = clock.GetUtcNow();
             var row = new CreditLease
@@ -301,25 +330,23 @@ public sealed class CreditLeases(RunCredits credits, LeaseStore store, LeaseSett
             {
                 await pending;
                 lock (tenant) tenant.Next = null;
-                if (pending.Result.TryGetValue(out var unused, out _)) await CloseAsync(unused);
+                if (pending.Result.TryGetValue(out var unused, out _)) CloseLater(tenant, unused);
             }
             if (tenant.Current is null) Promote(tenant, null);   // a prefetched lease nobody took yet: it ages like any other
             if (tenant.Current is not { } lease || (aged && clock.GetElapsedTime(lease.Opened) < options.CurrentValue.LeaseDuration)) continue;
             if (aged && Promote(tenant, lease) is not null) continue;   // the next lease takes over; the aged one is closing
-            if (!await tenant.Gate.WaitAsync(0)) continue;   // a run is opening the next one right now
-            try
+            lock (tenant)
             {
-                lock (tenant)
-                {
-                    if (tenant.Current != lease) continue;
-                    tenant.Current = null;
-                }
-                await CloseAsync(lease);
+                if (tenant.Current != lease) continue;
+                tenant.Current = null;
             }
-            finally
-            {
-                tenant.Gate.Release();
-            }
+            CloseLater(tenant, lease);
+        }
+        if (!aged)
+        {
+            Task[] closing;
+            closing = _tenants.Values.Select(t => { lock (t) return t.Closing; }).ToArray();
+            await Task.WhenAll(closing);
         }
     }
 
