@@ -15,16 +15,8 @@ public sealed class ConcurrencyTests(Platform platform) : IAsyncLifetime
     {
         var account = await platform.AccountAsync(credits: 30);
         using var client = platform.Gateway.Client(account.Key);
-        using var start = new SemaphoreSlim(0);
 
-        var runs = Enumerable.Range(0, 100).Select(async i =>
-        {
-            await start.WaitAsync();
-            using var response = await client.PostAsJsonAsync("/v1/runs", new { instance_id = account.InstanceId, input = $"run {i}" });
-            return (response.StatusCode, Body: await Http.ReadAsync(response));
-        }).ToList();
-        start.Release(100);
-        var results = await Task.WhenAll(runs);
+        var results = await client.RunAllAtOnceAsync(account.InstanceId, 100);
 
         results.Count(r => r.StatusCode == HttpStatusCode.OK).Should().Be(30);
         results.Where(r => r.StatusCode != HttpStatusCode.OK).Should().HaveCount(70)

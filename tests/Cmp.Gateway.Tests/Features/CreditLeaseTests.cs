@@ -40,16 +40,8 @@ public sealed class CreditLeaseTests(Platform platform) : IAsyncLifetime
         await using var gateway = platform.StartGateway(Leases);
         var account = await platform.AccountAsync(credits: 30);
         using var client = gateway.Client(account.Key);
-        using var start = new SemaphoreSlim(0);
 
-        var runs = Enumerable.Range(0, 100).Select(async i =>
-        {
-            await start.WaitAsync();
-            using var response = await client.PostAsJsonAsync("/v1/runs", new { instance_id = account.InstanceId, input = $"run {i}" });
-            return (response.StatusCode, Body: await Http.ReadAsync(response));
-        }).ToList();
-        start.Release(100);
-        var results = await Task.WhenAll(runs);
+        var results = await client.RunAllAtOnceAsync(account.InstanceId, 100);
 
         results.Count(r => r.StatusCode == HttpStatusCode.OK).Should().Be(30);
         results.Where(r => r.StatusCode != HttpStatusCode.OK).Should().HaveCount(70)
