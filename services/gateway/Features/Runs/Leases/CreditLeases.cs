@@ -96,7 +96,7 @@ public sealed class CreditLeases(RunCredits credits, LeaseStore store, LeaseSett
     }
 
     /// <summary>
-    /// Opens the tenant's next lease ahead of need once the current one is half drawn or half its time is gone, so a
+    /// Opens the tenant's next lease ahead of need once three quarters of the current one are drawn or of its time are gone, so a
     /// busy tenant's runs rarely wait for the ledger: when the current lease cannot take a run, the next one takes over.
     /// </summary>
     void Prefetch(Tenant tenant, Lease current, RunTarget target)
@@ -104,7 +104,7 @@ public sealed class CreditLeases(RunCredits credits, LeaseStore store, LeaseSett
         if (tenant.Next is not null) return;
         bool due;
         lock (current)
-            due = current.Drawn * 2 >= current.Row.CreditsReserved || clock.GetElapsedTime(current.Opened) * 2 >= options.CurrentValue.LeaseDuration;
+            due = current.Drawn * 4 >= current.Row.CreditsReserved * 3 || clock.GetElapsedTime(current.Opened) * 4 >= options.CurrentValue.LeaseDuration * 3;
         if (!due) return;
         lock (tenant)
         {
