@@ -12,10 +12,11 @@ namespace Cmp.Gateway.Features.Runs;
 
 /// <summary>
 /// Metered runs of agent instances, for the HTTP API and for in-process callers (the MCP <c>run_agent</c> tool).
-/// A run: validate → rate limits → the instance exists, is the caller's and is Ready → reserve its maximum cost →
-/// record it → run it through the runner → record the outcome and cost → commit the cost (or release everything on
-/// failure or cancellation). Expected failures come back as <see cref="Error"/> values; every failure after the
-/// reservation says <c>credits_charged: 0</c> and carries the <c>run_id</c>.
+/// A run: validate → rate limits → the instance exists, is the caller's and is Ready → reserve its maximum cost (in
+/// the ledger, or from the tenant's credit lease with <c>Runs:CreditLeases</c>) → record it → run it through the
+/// runner → record the outcome and cost → commit the cost (or release everything on failure or cancellation; a lease
+/// commits its runs' recorded costs together). Expected failures come back as <see cref="Error"/> values; every
+/// failure after the reservation says <c>credits_charged: 0</c> and carries the <c>run_id</c>.
 /// </summary>
 public interface IAgentRuns
 {
