@@ -1,10 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using Cmp.Gateway.Domain;
 using Cmp.Gateway.Features.Runs.Leases;
 using Cmp.Gateway.Infrastructure.Data;
 using Cmp.Gateway.Tests.Support;
 using Cmp.Testing;
+using Cmp.Testing.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Npgsql;
@@ -110,6 +112,39 @@ public sealed class CreditLeaseTests(Platform platform) : IAsyncLifetime
         var run = await client.SettledRunAsync(one.GetProperty("run_id").GetGuid());
         run.GetProperty("settlement").GetString().Should().Be("committed");
         run.GetProperty("lease_id").GetGuid().Should().NotBeEmpty();
+    }
+
+    [Fact]
+    public async Task Streamed_and_keyed_runs_on_a_lease_are_charged_exactly_once_like_any_other()
+    {
+        await using var gateway = platform.StartGateway(Leases);
+        var account = await platform.AccountAsync(credits: 10);
+        using var client = gateway.Client(account.Key);
+
+        using var streamed = await client.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/v1/runs")
+        {
+            Content = JsonContent.Create(new { instance_id = account.InstanceId, input = "Stream me an answer", stream = true }),
+        }, HttpCompletionOption.ResponseHeadersRead);
+        var (events, _) = await Sse.ReadAsync(streamed);
+        var keyed = new List<JsonElement>();
+        for (var i = 0; i < 2; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/runs") { Content = JsonContent.Create(new { instance_id = account.InstanceId, input = "Once" }) };
+            request.Headers.Add("Idempotency-Key", "lease-key-1");
+            using var response = await client.SendAsync(request);
+            response.StatusCode.Should().Be(HttpStatusCode.OK);
+            keyed.Add(await Http.ReadAsync(response));
+        }
+
+        events.Last().Name.Should().Be("end");
+        events.Last().Data.GetProperty("usage").GetProperty("credits_charged").GetInt64().Should().Be(1);
+        keyed[1].GetProperty("run_id").GetGuid().Should().Be(keyed[0].GetProperty("run_id").GetGuid(), "the repeat is the first run's answer");
+        (await SettledCreditsAsync(account)).Should().Be(new Credits(8, 0, 8), "one streamed run and one keyed run");
+        (await platform.SimRunsAsync()).Should().HaveCount(2);
+        var stream = await client.SettledRunAsync(Guid.Parse(streamed.Headers.GetValues("X-Run-Id").Single()));
+        stream.GetProperty("settlement").GetString().Should().Be("committed");
+        stream.GetProperty("lease_id").GetGuid().Should().NotBeEmpty();
+        (await client.SettledRunAsync(keyed[0].GetProperty("run_id").GetGuid())).GetProperty("lease_id").GetGuid().Should().NotBeEmpty();
     }
 
     [Fact]
