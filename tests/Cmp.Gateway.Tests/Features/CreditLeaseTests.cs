@@ -148,6 +148,24 @@ public sealed class CreditLeaseTests(Platform platform) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_idle_tenant_is_forgotten_once_its_lease_closed_and_metered_again_on_its_next_run()
+    {
+        await using var gateway = platform.StartGateway(With(("Runs:LeaseDuration", "00:00:00.100")));
+        var leases = gateway.Get<CreditLeases>();
+        var account = await platform.AccountAsync(credits: 10);
+        using var client = gateway.Client(account.Key);
+
+        (await client.PostAsJsonAsync("/v1/runs", new { instance_id = account.InstanceId, input = "first" })).StatusCode.Should().Be(HttpStatusCode.OK);
+        leases.ActiveTenants.Should().Be(1);
+        await Poller.UntilAsync(() => Task.FromResult(leases.ActiveTenants == 0), "the idle tenant to be forgotten");
+        (await SettledCreditsAsync(account)).Should().Be(new Credits(9, 0, 9));
+
+        (await client.PostAsJsonAsync("/v1/runs", new { instance_id = account.InstanceId, input = "again" })).StatusCode.Should().Be(HttpStatusCode.OK);
+        await Poller.UntilAsync(() => Task.FromResult(leases.ActiveTenants == 0), "the tenant to be forgotten again");
+        (await SettledCreditsAsync(account)).Should().Be(new Credits(8, 0, 8));
+    }
+
+    [Fact]
     public async Task A_closed_lease_hands_back_what_its_runs_in_flight_cannot_use_without_waiting_for_them()
     {
         await using var gateway = platform.StartGateway(With(("Runs:LeaseDuration", "00:00:00.500")));

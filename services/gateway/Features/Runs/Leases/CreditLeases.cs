@@ -38,8 +38,9 @@ public sealed class CreditLeases(RunCredits credits, LeaseStore store, LeaseSett
 
     /// <summary>One tenant's open lease, the next one being opened ahead of need, and the gate that lets one run at a
     /// time open a lease when there is none to take. <see cref="Current"/> and <see cref="Next"/> change under its lock.</summary>
-    sealed class Tenant
+    sealed class Tenant(Guid id)
     {
+        public Guid Id { get; } = id;
         public readonly SemaphoreSlim Gate = new(1, 1);
         public volatile Lease? Current;
         public volatile Task<Result<Lease>>? Next;
@@ -54,7 +55,7 @@ public sealed class CreditLeases(RunCredits credits, LeaseStore store, LeaseSett
     /// <summary>Takes the run's maximum cost from the tenant's lease, opening a new one when needed.</summary>
     public async Task<Result<Draw>> DrawAsync(RunTarget target)
     {
-        var tenant = _tenants.GetOrAdd(target.TenantId, _ => new Tenant());
+        var tenant = _tenants.GetOrAdd(target.TenantId, id => new Tenant(id));
         var need = target.Price.Reserve;
         var current = tenant.Current;
         if (TryDraw(current, need) is { } draw)
@@ -69,22 +70,30 @@ public sealed class CreditLeases(RunCredits credits, LeaseStore store, LeaseSett
         try
         {
             Interlocked.Add(ref tenant.Waiting, -need);
+            // An idle tenant's entry is dropped under its gate (see Forget): start again with the live one.
+            if (!_tenants.TryGetValue(target.TenantId, out var live) || live != tenant) return await DrawAsync(target);
             // Another run may have opened a lease while this one waited at the gate, or one may be on its way.
             if (TryDraw(tenant.Current, need) is { } drawn) return drawn;
             if (tenant.Next is { } pending)
             {
                 await pending;
-                if (Promote(tenant, tenant.Current) is { } promoted && TryDraw(promoted, need) is { } onPromoted) return onPromoted;
+                if (Promote(tenant, tenant.Current) is { } ready && TryDraw(ready, need) is { } onReady) return onReady;
             }
             Lease? previous;
             lock (tenant)
             {
                 previous = tenant.Current;
                 tenant.Current = null;
+                if (previous is not null) CloseLater(tenant, previous);
             }
-            if (previous is not null) CloseLater(tenant, previous);
             var opened = await OpenAsync(tenant, target, need, Size(previous, need, need + Interlocked.Read(ref tenant.Waiting)));
-            if (!opened.TryGetValue(out var lease, out var error)) return error;
+            if (!opened.TryGetValue(out var lease, out var error))
+            {
+                // The credits may have gone to a lease being opened ahead of need meanwhile: take that one.
+                if (tenant.Next is not { } late) return error;
+                await late;
+                return Promote(tenant, tenant.Current) is { } promoted && TryDraw(promoted, need) is { } onLate ? onLate : error;
+            }
             var result = TryDraw(lease, need)!;
             Replace(tenant, lease);
             return result;
@@ -123,31 +132,33 @@ public sealed class CreditLeases(RunCredits credits, LeaseStore store, LeaseSett
             tenant.Next = null;
             if (!ready.Result.TryGetValue(out next, out _)) return null;   // it failed: the next run opens one itself
             tenant.Current = next;
+            if (current is not null) CloseLater(tenant, current);
         }
-        if (current is not null) CloseLater(tenant, current);
         return next;
     }
 
     /// <summary>Makes <paramref name="lease"/> the current one; a lease it displaces (promoted meanwhile) is closed.</summary>
     void Replace(Tenant tenant, Lease lease)
     {
-        Lease? displaced;
         lock (tenant)
         {
-            displaced = tenant.Current;
+            if (tenant.Current is { } displaced) CloseLater(tenant, displaced);
             tenant.Current = lease;
         }
-        if (displaced is not null) CloseLater(tenant, displaced);
     }
 
-    /// <summary>Closes a lease in the background; the tenant's next reservation waits for it only if the ledger says
-    /// the credits are short (they may be in that lease).</summary>
+    /// <summary>
+    /// Closes a lease in the background; the tenant's next reservation waits for it only if the ledger says the credits
+    /// are short (they may be in that lease). Called under the tenant's lock, in the same step that takes the lease
+    /// out of <see cref="Tenant.Current"/>, so a run never sees the lease gone but its closing not yet registered.
+    /// </summary>
     void CloseLater(Tenant tenant, Lease lease)
     {
-        lock (tenant) tenant.Closing = AfterAsync(tenant.Closing, lease);
+        tenant.Closing = AfterAsync(tenant.Closing, lease);
 
         async Task AfterAsync(Task earlier, Lease closing)
         {
+            await Task.Yield();   // out of the caller's lock before any work
             await earlier;
             try
             {
@@ -273,23 +284,29 @@ public sealed class CreditLeases(RunCredits credits, LeaseStore store, LeaseSett
             drained = lease.InFlight == 0;
             if (!drained) Interlocked.Increment(ref _undrained);
         }
-        if (drained)
-        {
-            await SettleAsync(lease);
-            return;
-        }
+        // A drained lease whose settlement has to wait (the ledger or the database is down) still hands back what its
+        // runs did not spend, so the tenant's next lease can have it.
+        if (!drained || !await SettleAsync(lease)) await HandBackAsync(lease, keep);
+    }
+
+    /// <summary>Lowers the lease's reservation to <paramref name="keep"/> (what its runs spent or may still spend).</summary>
+    async Task HandBackAsync(Lease lease, long keep)
+    {
         if (keep >= lease.Row.CreditsReserved) return;
         var reduced = await credits.ReduceAsync(lease.Row.ReservationId, keep, CancellationToken.None);
         if (!reduced.IsSuccess && reduced.Error.Code != "reservation_settled")
             log.LogWarning("Could not hand back the unused credits of lease {LeaseId}; they are freed when it is settled: {Error}", lease.Row.Id, reduced.Error);
     }
 
-    /// <summary>Settles now; if the database failed meanwhile, tries again later (the settlement worker is the last resort).</summary>
-    async Task SettleAsync(Lease lease)
+    /// <summary>
+    /// Settles now; true when done. If the database failed, tries again later here; if the ledger deferred it, the
+    /// settlement worker has it (the settlement worker is the last resort either way).
+    /// </summary>
+    async Task<bool> SettleAsync(Lease lease)
     {
         try
         {
-            await settlement.SettleAsync(lease.Row, CancellationToken.None);
+            return await settlement.SettleAsync(lease.Row, CancellationToken.None);
         }
         catch (Exception e)
         {
@@ -297,6 +314,7 @@ public sealed class CreditLeases(RunCredits credits, LeaseStore store, LeaseSett
             var delay = options.CurrentValue.SettlementBackoff(attempt);
             log.LogWarning(e, "Settling credit lease {LeaseId} failed (attempt {Attempt}); trying again in {Delay}", lease.Row.Id, attempt, delay);
             _ = Task.Delay(delay, clock).ContinueWith(_ => _drained.Writer.TryWrite(lease), TaskScheduler.Default);
+            return false;
         }
     }
 
@@ -330,17 +348,19 @@ public sealed class CreditLeases(RunCredits credits, LeaseStore store, LeaseSett
             {
                 await pending;
                 lock (tenant) tenant.Next = null;
-                if (pending.Result.TryGetValue(out var unused, out _)) CloseLater(tenant, unused);
+                if (pending.Result.TryGetValue(out var unused, out _))
+                    lock (tenant) CloseLater(tenant, unused);
             }
             if (tenant.Current is null) Promote(tenant, null);   // a prefetched lease nobody took yet: it ages like any other
+            if (aged && tenant.Current is null) await ForgetAsync(tenant);
             if (tenant.Current is not { } lease || (aged && clock.GetElapsedTime(lease.Opened) < options.CurrentValue.LeaseDuration)) continue;
             if (aged && Promote(tenant, lease) is not null) continue;   // the next lease takes over; the aged one is closing
             lock (tenant)
             {
                 if (tenant.Current != lease) continue;
                 tenant.Current = null;
+                CloseLater(tenant, lease);
             }
-            CloseLater(tenant, lease);
         }
         if (!aged)
         {
@@ -350,8 +370,35 @@ public sealed class CreditLeases(RunCredits credits, LeaseStore store, LeaseSett
         }
     }
 
+    /// <summary>Tenants this replica meters right now (an idle tenant is forgotten once its last lease closed).</summary>
+    public int ActiveTenants => _tenants.Count;
+
+    /// <summary>
+    /// Drops an idle tenant's entry (no lease, none coming, none closing, nobody waiting), so memory follows the
+    /// tenants that are running, not every tenant ever seen. Done under the tenant's gate, which a run re-checks.
+    /// </summary>
+    async Task ForgetAsync(Tenant tenant)
+    {
+        if (!await tenant.Gate.WaitAsync(0)) return;
+        try
+        {
+            bool idle;
+            lock (tenant) idle = tenant.Current is null && tenant.Next is null && tenant.Closing.IsCompleted && Interlocked.Read(ref tenant.Waiting) == 0;
+            if (idle) _tenants.TryRemove(new KeyValuePair<Guid, Tenant>(tenant.Id, tenant));
+        }
+        finally
+        {
+            tenant.Gate.Release();
+        }
+    }
+
     async Task SettleDrainedAsync()
     {
-        await foreach (var lease in _drained.Reader.ReadAllAsync()) await SettleAsync(lease);
+        await foreach (var lease in _drained.Reader.ReadAllAsync())
+        {
+            long spent;
+            lock (lease) spent = lease.Drawn;
+            if (!await SettleAsync(lease)) await HandBackAsync(lease, spent);
+        }
     }
 }
