@@ -59,7 +59,8 @@ public sealed class CreditLeaseTests(Platform platform) : IAsyncLifetime
         (await platform.SimRunsAsync()).Should().HaveCount(30, "a run that could not pay never reaches Langflow");
         await using var db = await gateway.Get<IDbContextFactory<GatewayDbContext>>().CreateDbContextAsync();
         var records = await db.Runs.Where(r => r.TenantId == account.TenantId).ToListAsync();
-        records.Should().HaveCount(30).And.OnlyContain(r => r.LeaseId != null && r.Settlement == SettlementState.Committed && r.CreditsCharged == 1);
+        records.Should().HaveCount(30).And.OnlyContain(r => r.LeaseId != null && r.Settlement == SettlementState.Committed && r.CreditsCharged == 1
+            && r.NextSettlementAt == null, "a lease run is settled with its lease, never by the per-run worker");
         var leases = await db.CreditLeases.Where(l => l.TenantId == account.TenantId).ToListAsync();
         leases.Should().OnlyContain(l => l.State != LeaseState.Open);
         leases.Sum(l => l.CreditsCharged).Should().Be(30, "each lease commits exactly what its runs' records say");

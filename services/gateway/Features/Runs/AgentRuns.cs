@@ -270,7 +270,8 @@ public sealed class AgentRuns(
         var elapsed = clock.GetElapsedTime(run.Started);
         r.LatencyMs = (long)elapsed.TotalMilliseconds;
         r.CompletedAt = clock.GetUtcNow();
-        r.NextSettlementAt = r.Settlement == SettlementState.Pending ? r.CompletedAt + options.CurrentValue.SettlementGrace : null;
+        // Due for the settlement worker only with a reservation of its own (a lease run is settled with its lease).
+        r.NextSettlementAt = r.Settlement == SettlementState.Pending && r.ReservationId is not null ? r.CompletedAt + options.CurrentValue.SettlementGrace : null;
         await run.Recorded;   // the outcome updates the row the insert wrote
         var outcome = run.RecordAtEnd ? finished.WriteAsync(r.Snapshot()) : WriteOutcomeAsync(r.Snapshot());
         if (run.Draw is { } draw)
