@@ -6,7 +6,8 @@ using NpgsqlTypes;
 namespace Cmp.Gateway.Infrastructure.Data;
 
 /// <summary>
-/// The two writes every run makes (its record when it starts, its outcome when it ends), as plain prepared Npgsql
+/// The writes every run makes (its record when it starts, its outcome when it ends, or both at once in a batch when it
+/// is recorded only at the end), as plain prepared Npgsql
 /// statements: they sit on the request path, where EF's change tracking and SQL generation cost more than the
 /// statement itself. Column for column what <see cref="RunConfiguration"/> maps (the run tests read every column back
 /// through EF).
@@ -19,11 +20,12 @@ public sealed class RunWrites : IAsyncDisposable
         balance_after, idempotency_key, request_hash, outcome, correlation_id, created_at, completed_at, settled_at, lease_id
         """;
 
-    static readonly string Insert = $"INSERT INTO runs.runs ({Columns}) VALUES ({string.Join(", ", Enumerable.Range(1, 28).Select(i => "$" + i))})";
+    // $1 … $n, one per column (Bind adds the parameters in the same order).
+    static readonly string Values = string.Join(", ", Enumerable.Range(1, Columns.Split(',').Length).Select(i => "$" + i));
 
-    static readonly string Update = $"""
-        UPDATE runs.runs SET ({Columns}) = ({string.Join(", ", Enumerable.Range(1, 28).Select(i => "$" + i))}) WHERE id = $1
-        """;
+    static readonly string Insert = $"INSERT INTO runs.runs ({Columns}) VALUES ({Values})";
+
+    static readonly string Update = $"UPDATE runs.runs SET ({Columns}) = ({Values}) WHERE id = $1";
 
     readonly NpgsqlDataSource _source;
 

@@ -284,9 +284,20 @@ public sealed class CreditLeases(RunCredits credits, LeaseStore store, LeaseSett
             drained = lease.InFlight == 0;
             if (!drained) Interlocked.Increment(ref _undrained);
         }
-        // A drained lease whose settlement has to wait (the ledger or the database is down) still hands back what its
-        // runs did not spend, so the tenant's next lease can have it.
-        if (!drained || !await SettleAsync(lease)) await HandBackAsync(lease, keep);
+        if (drained) await SettleOrHandBackAsync(lease);
+        else await HandBackAsync(lease, keep);
+    }
+
+    /// <summary>
+    /// Settles a drained lease; one whose settlement has to wait (the ledger or the database is down) still hands back
+    /// what its runs did not spend, so the tenant's next lease can have it.
+    /// </summary>
+    async Task SettleOrHandBackAsync(Lease lease)
+    {
+        if (await SettleAsync(lease)) return;
+        long spent;
+        lock (lease) spent = lease.Drawn;
+        await HandBackAsync(lease, spent);
     }
 
     /// <summary>Lowers the lease's reservation to <paramref name="keep"/> (what its runs spent or may still spend).</summary>
@@ -347,9 +358,11 @@ public sealed class CreditLeases(RunCredits credits, LeaseStore store, LeaseSett
             if (!aged && tenant.Next is { } pending)
             {
                 await pending;
-                lock (tenant) tenant.Next = null;
-                if (pending.Result.TryGetValue(out var unused, out _))
-                    lock (tenant) CloseLater(tenant, unused);
+                lock (tenant)
+                {
+                    tenant.Next = null;
+                    if (pending.Result.TryGetValue(out var unused, out _)) CloseLater(tenant, unused);
+                }
             }
             if (tenant.Current is null) Promote(tenant, null);   // a prefetched lease nobody took yet: it ages like any other
             if (aged && tenant.Current is null) await ForgetAsync(tenant);
@@ -364,9 +377,7 @@ public sealed class CreditLeases(RunCredits credits, LeaseStore store, LeaseSett
         }
         if (!aged)
         {
-            Task[] closing;
-            closing = _tenants.Values.Select(t => { lock (t) return t.Closing; }).ToArray();
-            await Task.WhenAll(closing);
+            await Task.WhenAll(_tenants.Values.Select(t => { lock (t) return t.Closing; }).ToArray());
         }
     }
 
@@ -394,11 +405,6 @@ public sealed class CreditLeases(RunCredits credits, LeaseStore store, LeaseSett
 
     async Task SettleDrainedAsync()
     {
-        await foreach (var lease in _drained.Reader.ReadAllAsync())
-        {
-            long spent;
-            lock (lease) spent = lease.Drawn;
-            if (!await SettleAsync(lease)) await HandBackAsync(lease, spent);
-        }
+        await foreach (var lease in _drained.Reader.ReadAllAsync()) await SettleOrHandBackAsync(lease);
     }
 }

@@ -14,12 +14,6 @@ public sealed class LeaseStore(IDbContextFactory<GatewayDbContext> contexts)
         await db.SaveChangesAsync(ct);
     }
 
-    public async Task<CreditLease?> FindAsync(Guid id, CancellationToken ct)
-    {
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        return await db.CreditLeases.AsNoTracking().SingleOrDefaultAsync(l => l.Id == id, ct);
-    }
-
     /// <summary>
     /// Open leases whose owner should have settled them by now (it died, or its settlement was deferred): pushes their
     /// next attempt out to <paramref name="nextAttempt"/> so other replicas skip them meanwhile, and returns them.
